@@ -1,0 +1,220 @@
+from concurrency.admin import ConcurrentModelAdmin
+from concurrency.forms import ConcurrentForm
+from django.contrib import admin
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Announcement,
+    Citation,
+    Commitment,
+    CommitmentLink,
+    FundingLine,
+    Status,
+)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Filter on the status derived from the timeline today."""
+
+    title = "status today"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("none", "Not yet announced (no sourced status)"), *Status.choices]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(status__isnull=True)
+        if value in Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue today"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue"), ("no", "Not overdue")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_overdue=self.value() == "yes")
+        return queryset
+
+
+class ClaimInCommitmentForm(ConcurrentForm):
+    """Citation form on a commitment's page: the claim is limited to that commitment's."""
+
+    class Meta:
+        model = Citation
+        fields = ["announcement", "funding_line", "source", "quote", "locator", "version"]
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    form = ClaimInCommitmentForm
+    fk_name = "commitment"
+    extra = 0
+    autocomplete_fields = ["source"]
+    verbose_name = "citation (leave announcement and funding line blank to cite the pledge)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        fields = formset.form.base_fields
+        fields["announcement"].queryset = Announcement.objects.filter(commitment=obj)
+        fields["funding_line"].queryset = FundingLine.objects.filter(commitment=obj)
+        return formset
+
+
+class AnnouncementInline(admin.StackedInline):
+    model = Announcement
+    form = ConcurrentForm
+    extra = 0
+    fields = [
+        ("date", "kind"),
+        "summary",
+        ("new_status", "new_deadline", "deadline_wording"),
+        "note",
+        "version",
+    ]
+    show_change_link = True
+
+
+class FundingLineInline(admin.TabularInline):
+    model = FundingLine
+    form = ConcurrentForm
+    fk_name = "commitment"
+    extra = 0
+    fields = [
+        "amount",
+        "stage",
+        "stated_on",
+        "purpose",
+        "recipient",
+        "period",
+        "parent",
+        "same_money_as",
+        "version",
+    ]
+    autocomplete_fields = ["parent", "same_money_as"]
+    show_change_link = True
+
+
+class CommitmentLinkInline(admin.TabularInline):
+    model = CommitmentLink
+    fk_name = "from_commitment"
+    extra = 0
+    autocomplete_fields = ["to_commitment"]
+    verbose_name = "link to another commitment"
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "status_today",
+        "status_since",
+        "deadline",
+        "overdue",
+        "theme",
+        "lead_department",
+        "parent",
+    ]
+    list_filter = [StatusFilter, OverdueFilter, "theme", "lead_department"]
+    search_fields = ["title", "slug", "pledge_text", "summary", "references"]
+    list_select_related = ["parent"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parent"]
+    inlines = [AnnouncementInline, FundingLineInline, CitationInline, CommitmentLinkInline]
+    fields = [
+        "title",
+        "slug",
+        "pledge_text",
+        "summary",
+        ("theme", "lead_department"),
+        "parent",
+        "references",
+        "version",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).as_of(timezone.localdate())
+
+    @admin.display(description="status today", ordering="status")
+    def status_today(self, obj):
+        return obj.state.get_status_display()
+
+    @admin.display(description="since", ordering="status_since")
+    def status_since(self, obj):
+        return obj.status_since
+
+    @admin.display(ordering="deadline")
+    def deadline(self, obj):
+        return obj.deadline
+
+    @admin.display(boolean=True, ordering="is_overdue")
+    def overdue(self, obj):
+        return obj.is_overdue
+
+
+class CitationOfClaimInline(admin.StackedInline):
+    model = Citation
+    form = ConcurrentForm
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "quote", "locator", "version"]
+
+
+class AnnouncementCitationInline(CitationOfClaimInline):
+    fk_name = "announcement"
+
+
+class FundingCitationInline(CitationOfClaimInline):
+    fk_name = "funding_line"
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
+    list_display = ["date", "commitment", "kind", "new_status", "new_deadline"]
+    list_filter = ["kind", "new_status", "commitment__theme"]
+    search_fields = ["summary", "note", "commitment__title"]
+    date_hierarchy = "date"
+    list_select_related = ["commitment"]
+    autocomplete_fields = ["commitment"]
+    inlines = [AnnouncementCitationInline]
+
+
+@admin.register(FundingLine)
+class FundingLineAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
+    list_display = ["commitment", "amount", "stage", "stated_on", "purpose", "parent"]
+    list_filter = ["stage"]
+    search_fields = ["purpose", "recipient", "note", "commitment__title"]
+    date_hierarchy = "stated_on"
+    list_select_related = ["commitment", "parent__commitment"]
+    autocomplete_fields = ["commitment", "parent", "same_money_as"]
+    inlines = [FundingCitationInline]
+
+
+@admin.register(Citation)
+class CitationAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
+    list_display = ["short_quote", "commitment", "claim_kind", "source", "locator"]
+    list_filter = ["source__kind", "source__provenance"]
+    search_fields = ["quote", "locator", "commitment__title", "source__title"]
+    list_select_related = ["commitment", "source", "announcement", "funding_line"]
+    autocomplete_fields = ["commitment", "announcement", "funding_line", "source"]
+
+    @admin.display(description="quote")
+    def short_quote(self, obj):
+        return obj.quote if len(obj.quote) <= 90 else f"{obj.quote[:87]}…"
+
+
+@admin.register(CommitmentLink)
+class CommitmentLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["from_commitment", "kind", "to_commitment"]
+    list_filter = ["kind"]
+    search_fields = ["from_commitment__title", "to_commitment__title", "note"]
+    list_select_related = ["from_commitment", "to_commitment"]
+    autocomplete_fields = ["from_commitment", "to_commitment"]

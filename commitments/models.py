@@ -1,0 +1,625 @@
+from dataclasses import dataclass
+from datetime import date as Date
+from decimal import Decimal
+
+from concurrency.fields import IntegerVersionField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from sources.models import SourceDocument
+
+
+class Status(models.TextChoices):
+    ANNOUNCED = "announced", "Announced"
+    IN_PROGRESS = "in_progress", "In progress"
+    DELIVERED = "delivered", "Delivered"
+    PARTLY_DELIVERED = "partly_delivered", "Partly delivered"
+    STALLED = "stalled", "Stalled"
+    SUPERSEDED = "superseded", "Superseded"
+    DROPPED = "dropped", "Dropped"
+
+
+STATUS_DEFINITIONS = {
+    Status.ANNOUNCED: "Pledged; no delivery step evidenced yet.",
+    Status.IN_PROGRESS: "Concrete steps evidenced (bill introduced, money allocated, work "
+    "commissioned).",
+    Status.DELIVERED: "What was promised exists, is published, paid or in force.",
+    Status.PARTLY_DELIVERED: "Delivered in a substantially reduced or altered form.",
+    Status.STALLED: "Publicly paused, or no evidenced progress while its deadline passed.",
+    Status.SUPERSEDED: "Replaced by another commitment (linked).",
+    Status.DROPPED: "Withdrawn or abandoned.",
+}
+
+# A commitment in one of these states can no longer be overdue.
+CLOSED_STATUSES = (
+    Status.DELIVERED,
+    Status.PARTLY_DELIVERED,
+    Status.SUPERSEDED,
+    Status.DROPPED,
+)
+
+
+class Theme(models.TextChoices):
+    PROGRAMME = "programme", "Programmes and packages"
+    INQUIRIES = "inquiries", "Inquiries, audits and reviews"
+    POLICING = "policing", "Policing and investigations"
+    LEGISLATION = "legislation", "Legislation and sentencing"
+    VICTIMS = "victims", "Victims and survivors"
+    DATA = "data", "Data and evidence"
+    ONLINE = "online", "Online abuse"
+    SAFEGUARDING = "safeguarding", "Child protection and safeguarding"
+
+
+class Department(models.TextChoices):
+    HOME_OFFICE = "home_office", "Home Office"
+    MOJ = "moj", "Ministry of Justice"
+    DFE = "dfe", "Department for Education"
+    DHSC = "dhsc", "Department of Health and Social Care"
+    MHCLG = "mhclg", "Ministry of Housing, Communities and Local Government"
+    AGO = "ago", "Attorney General's Office / CPS"
+    CROSS_GOVERNMENT = "cross_government", "Cross-government"
+
+
+class AnnouncementKind(models.TextChoices):
+    FIRST_ANNOUNCED = "first_announced", "First announced"
+    REAFFIRMED = "reaffirmed", "Reaffirmed"
+    PROGRESS = "progress", "Progress"
+    DEADLINE_SET = "deadline_set", "Deadline set"
+    DEADLINE_REVISED = "deadline_revised", "Deadline revised"
+    MONEY_ANNOUNCED = "money_announced", "Money announced"
+    SCOPE_CHANGED = "scope_changed", "Scope changed"
+    DELIVERED = "delivered", "Delivered"
+    DELAYED = "delayed", "Delayed"
+    SUPERSEDED = "superseded", "Superseded"
+    DROPPED = "dropped", "Dropped"
+
+
+class FundingStage(models.TextChoices):
+    ANNOUNCED = "announced", "Announced"
+    ALLOCATED = "allocated", "Allocated"
+    SPENT = "spent", "Spent"
+
+
+class LinkKind(models.TextChoices):
+    SUPERSEDED_BY = "superseded_by", "is superseded by"
+    LED_TO = "led_to", "led to"
+    RELATED = "related", "is related to"
+
+
+@dataclass(frozen=True)
+class CommitmentState:
+    """Where one commitment stood on one date, derived from its evidenced timeline."""
+
+    on: Date
+    status: str | None
+    status_since: Date | None
+    deadline: Date | None
+    deadline_wording: str
+    last_evidence_on: Date | None
+
+    @property
+    def exists(self) -> bool:
+        """False before the commitment's first evidenced status-setting announcement."""
+        return self.status is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status is not None
+            and self.deadline is not None
+            and self.deadline < self.on
+            and self.status not in CLOSED_STATUSES
+        )
+
+    @property
+    def days_overdue(self) -> int | None:
+        return (self.on - self.deadline).days if self.is_overdue else None
+
+    def get_status_display(self) -> str:
+        return Status(self.status).label if self.status else "Not yet announced"
+
+    def status_event(self, events):
+        """The announcement among `events` that began the current status, if present."""
+        for event in events:
+            if event.new_status == self.status and event.date == self.status_since:
+                return event
+        return None
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self):
+        """Commitments whose pledge is backed by at least one citation."""
+        return self.filter(
+            Exists(
+                Citation.objects.filter(
+                    commitment=OuterRef("pk"),
+                    announcement__isnull=True,
+                    funding_line__isnull=True,
+                )
+            )
+        )
+
+    def as_of(self, on: Date):
+        """Annotate each commitment with its state on `on`, in this one query.
+
+        Adds `status` (None before the first evidenced status), `status_since`, `deadline`,
+        `deadline_wording`, `last_evidence_on` and `is_overdue`. Only announcements backed by
+        at least one citation count: an unsourced announcement changes nothing public.
+        """
+        timeline = Announcement.objects.evidenced().filter(commitment=OuterRef("pk"), date__lte=on)
+        latest_first = ("-date", "-pk")
+        status_setting = timeline.exclude(new_status="")
+        deadline_setting = timeline.filter(new_deadline__isnull=False)
+        qs = self.annotate(
+            as_of_date=Value(on, output_field=models.DateField()),
+            status=Subquery(status_setting.order_by(*latest_first).values("new_status")[:1]),
+            status_set_on=Subquery(status_setting.order_by(*latest_first).values("date")[:1]),
+            deadline=Subquery(deadline_setting.order_by(*latest_first).values("new_deadline")[:1]),
+            deadline_wording=Coalesce(
+                Subquery(deadline_setting.order_by(*latest_first).values("deadline_wording")[:1]),
+                Value(""),
+            ),
+            last_evidence_on=Subquery(timeline.order_by(*latest_first).values("date")[:1]),
+        )
+        # The current status began after the last announcement that set a different one.
+        changed_on = Subquery(
+            status_setting.exclude(new_status=OuterRef("status"))
+            .order_by(*latest_first)
+            .values("date")[:1]
+        )
+        first_of_run = Subquery(
+            status_setting.filter(new_status=OuterRef("status"), date__gt=OuterRef("changed_on"))
+            .order_by("date", "pk")
+            .values("date")[:1]
+        )
+        first_ever = Subquery(status_setting.order_by("date", "pk").values("date")[:1])
+        qs = qs.annotate(changed_on=changed_on).annotate(
+            status_since=models.Case(
+                models.When(changed_on__isnull=True, then=first_ever),
+                default=Coalesce(first_of_run, F("status_set_on")),
+            ),
+            is_overdue=models.Case(
+                models.When(
+                    Q(status__isnull=False, deadline__lt=on) & ~Q(status__in=CLOSED_STATUSES),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+        return qs
+
+    def for_list(self, on: Date):
+        return self.as_of(on).select_related("parent")
+
+
+class Commitment(models.Model):
+    """One thing the government said it would do, small enough to be delivered or not."""
+
+    slug = models.SlugField(
+        max_length=120, help_text="Permanent address of the commitment's page; never change it."
+    )
+    title = models.CharField(max_length=300, help_text="A short, neutral name for the pledge.")
+    pledge_text = models.TextField(
+        "pledge in its own words",
+        help_text="The government's words, as first published. Cite them (a citation with no "
+        "announcement or funding line) or the commitment is not shown publicly.",
+    )
+    summary = models.TextField(blank=True, help_text="One or two plain sentences of context.")
+    theme = models.CharField(max_length=32, choices=Theme.choices)
+    lead_department = models.CharField(max_length=32, choices=Department.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The package this commitment belongs to, e.g. the £10m action plan.",
+    )
+    references = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="External references: IICSA or Casey recommendation numbers, bill clauses.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    version = IntegerVersionField()
+    history = HistoricalRecords()
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                name="commitments_commitment_slug_unique",
+                violation_error_message="Another commitment already uses this slug.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="commitments_commitment_not_own_parent",
+                violation_error_message="A commitment cannot be its own parent.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("commitments:detail", kwargs={"slug": self.slug})
+
+    def state_on(self, on: Date) -> CommitmentState:
+        """The commitment's state on `on`, from its evidenced announcements (one query)."""
+        status = since = deadline = last = None
+        wording = ""
+        for event in self.announcements.evidenced().filter(date__lte=on).order_by("date", "pk"):
+            last = event.date
+            if event.new_status:
+                if event.new_status != status:
+                    since = event.date
+                status = event.new_status
+            if event.new_deadline is not None:
+                deadline, wording = event.new_deadline, event.deadline_wording
+        return CommitmentState(
+            on=on,
+            status=status,
+            status_since=since,
+            deadline=deadline,
+            deadline_wording=wording,
+            last_evidence_on=last,
+        )
+
+    @property
+    def state(self) -> CommitmentState:
+        """The state computed by `as_of()` for this row; without it, today's (one query)."""
+        if not hasattr(self, "as_of_date"):
+            return self.state_on(timezone.localdate())
+        return CommitmentState(
+            on=self.as_of_date,
+            status=self.status,
+            status_since=self.status_since,
+            deadline=self.deadline,
+            deadline_wording=self.deadline_wording,
+            last_evidence_on=self.last_evidence_on,
+        )
+
+    @property
+    def pledge_citations(self):
+        return self.citations.filter(announcement__isnull=True, funding_line__isnull=True)
+
+
+class CommitmentLink(models.Model):
+    """A typed link between two commitments, e.g. 'the £5m fund is superseded by the inquiry'."""
+
+    from_commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="links_out"
+    )
+    kind = models.CharField(max_length=20, choices=LinkKind.choices)
+    to_commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="links_in"
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["from_commitment_id", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_commitment", "kind", "to_commitment"],
+                name="commitments_link_unique",
+                violation_error_message="These two commitments are already linked this way.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_commitment=F("to_commitment")),
+                name="commitments_link_not_to_self",
+                violation_error_message="A commitment cannot be linked to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_commitment} {self.get_kind_display()} {self.to_commitment}"
+
+    def get_absolute_url(self):
+        return self.from_commitment.get_absolute_url()
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def evidenced(self):
+        """Announcements backed by at least one citation: the only ones the public rule uses."""
+        return self.filter(Exists(Citation.objects.filter(announcement=OuterRef("pk"))))
+
+
+class Announcement(models.Model):
+    """One dated event on a commitment's timeline; it may set a new status and/or deadline."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="announcements"
+    )
+    date = models.DateField(help_text="The date of the event, not the date you entered it.")
+    kind = models.CharField(max_length=32, choices=AnnouncementKind.choices)
+    summary = models.TextField(help_text="What happened, in one or two neutral sentences.")
+    new_status = models.CharField(
+        max_length=32,
+        choices=Status.choices,
+        blank=True,
+        help_text="The status from this date on. Leave blank if this event does not change it.",
+    )
+    new_deadline = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The deadline from this date on, resolved to a day (e.g. 'by Easter 2025' is "
+        "2025-04-20; 'in May' is 31 May).",
+    )
+    deadline_wording = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The words used for the deadline, e.g. 'by Easter', 'three months'.",
+    )
+    note = models.TextField(
+        blank=True,
+        help_text="Caveats shown with the event: an uncertain date, a secondary-only source, a "
+        "disagreement between sources.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    version = IntegerVersionField()
+    history = HistoricalRecords()
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        indexes = [
+            models.Index(fields=["commitment", "date"], name="commitments_ann_commit_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline_wording="") | Q(new_deadline__isnull=False),
+                name="commitments_announcement_wording_needs_deadline",
+                violation_error_message="Deadline wording needs the deadline date it resolves to.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    kind__in=[AnnouncementKind.DEADLINE_SET, AnnouncementKind.DEADLINE_REVISED]
+                )
+                | Q(new_deadline__isnull=False),
+                name="commitments_announcement_deadline_kind_sets_deadline",
+                violation_error_message="A 'deadline set/revised' event must give the deadline.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    ~Q(kind=AnnouncementKind.DELIVERED)
+                    | Q(new_status__in=[Status.DELIVERED, Status.PARTLY_DELIVERED])
+                )
+                & (~Q(kind=AnnouncementKind.SUPERSEDED) | Q(new_status=Status.SUPERSEDED))
+                & (~Q(kind=AnnouncementKind.DROPPED) | Q(new_status=Status.DROPPED)),
+                name="commitments_announcement_kind_matches_status",
+                violation_error_message="A delivered, superseded or dropped event must set the "
+                "matching status.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date.isoformat()}: {self.get_kind_display()} – {self.commitment}"
+
+    def get_absolute_url(self):
+        return f"{self.commitment.get_absolute_url()}#event-{self.pk}"
+
+
+class FundingLineQuerySet(models.QuerySet):
+    def evidenced(self):
+        """Funding lines backed by at least one citation: the only ones shown publicly."""
+        return self.filter(Exists(Citation.objects.filter(funding_line=OuterRef("pk"))))
+
+    def with_flags(self):
+        """Annotate `children_total` and `disagrees` (another source gives another figure)."""
+        children = (
+            FundingLine.objects.filter(parent=OuterRef("pk"))
+            .order_by()
+            .values("parent")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        other_figure = FundingLine.objects.filter(
+            Q(same_money_as=OuterRef("pk")) | Q(pk=OuterRef("same_money_as"))
+        ).exclude(amount=OuterRef("amount"))
+        return self.annotate(children_total=Subquery(children), disagrees=Exists(other_figure))
+
+
+class FundingLine(models.Model):
+    """An amount in pounds attached to a commitment, at one stage, with its source."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="funding_lines"
+    )
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="In pounds, e.g. 2500000 for £2.5m."
+    )
+    stage = models.CharField(max_length=20, choices=FundingStage.choices)
+    stated_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Date of the source that states this amount. Leave blank if the source shows "
+        "no date; never guess.",
+    )
+    recipient = models.CharField(max_length=300, blank=True)
+    purpose = models.CharField(max_length=500, blank=True)
+    period = models.CharField(
+        max_length=50, blank=True, help_text="Financial period, e.g. '2025-26', if given."
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The larger line this amount is part of (the £5m is part of the £10m).",
+    )
+    same_money_as = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="other_figures",
+        help_text="Another source's figure for the same money. If the amounts differ the "
+        "tracker flags the disagreement; keep both.",
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    version = IntegerVersionField()
+    history = HistoricalRecords()
+
+    objects = FundingLineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["stated_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="commitments_fundingline_amount_not_negative",
+                violation_error_message="An amount cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="commitments_fundingline_not_own_parent",
+                violation_error_message="A funding line cannot be its own parent.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(same_money_as=F("pk")),
+                name="commitments_fundingline_not_own_alternative",
+                violation_error_message="A funding line cannot be another figure for itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"£{self.amount:,.0f} {self.get_stage_display().lower()} – {self.commitment}"
+
+    def get_absolute_url(self):
+        return f"{self.commitment.get_absolute_url()}#funding-{self.pk}"
+
+    def children_add_up(self) -> bool | None:
+        """None without children; else whether the children's amounts sum to this amount."""
+        amounts = [child.amount for child in self.children.all()]
+        return sum(amounts, Decimal(0)) == self.amount if amounts else None
+
+
+class Citation(models.Model):
+    """Ties one claim to the verbatim passage of a source that supports it.
+
+    The claim is the commitment's pledge (no announcement, no funding line), one announcement,
+    or one funding line: never two.
+    """
+
+    commitment = models.ForeignKey(
+        Commitment,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        help_text="Set automatically from the announcement or funding line when one is chosen.",
+    )
+    announcement = models.ForeignKey(
+        Announcement,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        help_text="The event this quote supports. Leave blank when citing the pledge.",
+    )
+    funding_line = models.ForeignKey(
+        FundingLine,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        help_text="The amount this quote supports. Leave blank when citing the pledge.",
+    )
+    source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(
+        help_text="Copied verbatim from the source's stored text. Only whitespace, curly quotes "
+        "and dashes may differ; anything else is refused."
+    )
+    locator = models.CharField(
+        max_length=200, blank=True, help_text="Where in the source: paragraph, column, UIN."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    version = IntegerVersionField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(announcement__isnull=True) | Q(funding_line__isnull=True),
+                name="commitments_citation_targets_one_claim",
+                violation_error_message="A citation supports one claim: the pledge, one "
+                "announcement or one funding line.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(quote=""),
+                name="commitments_citation_quote_not_empty",
+                violation_error_message="A citation needs a quote.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"“{self.quote[:60]}” – {self.source.title}"
+
+    def save(self, *args, **kwargs):
+        owner = self._owner_from_claim()
+        if owner is not None:
+            self.commitment_id = owner
+        if message := self.quote_error():
+            raise ValidationError({"quote": message})
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.source.get_absolute_url()}#citation-{self.pk}"
+
+    @property
+    def claim(self):
+        return self.announcement or self.funding_line or self.commitment
+
+    @property
+    def claim_kind(self) -> str:
+        if self.announcement_id:
+            return "announcement"
+        if self.funding_line_id:
+            return "funding line"
+        return "pledge"
+
+    def quote_error(self) -> str | None:
+        """Why the quote fails verification, or None when it appears in the source."""
+        if self.source.contains_quote(self.quote):
+            return None
+        return (
+            f"This quote does not appear in the stored text of source #{self.source.pk} "
+            f"(“{self.source.title}”). Copy it verbatim: only whitespace, curly quotes and "
+            "dashes may differ."
+        )
+
+    def _owner_from_claim(self):
+        owner = self.announcement or self.funding_line
+        return owner.commitment_id if owner is not None else None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        owner = self._owner_from_claim()
+        if owner is not None and self.commitment_id and owner != self.commitment_id:
+            errors["__all__"] = "The announcement or funding line belongs to another commitment."
+        if self.source_id and self.quote and (message := self.quote_error()):
+            errors["quote"] = message
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,161 @@
+import hashlib
+
+from concurrency.fields import IntegerVersionField
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .text import contains_quote
+
+
+class SourceKind(models.TextChoices):
+    WRITTEN_ANSWER = "written_answer", "Written answer"
+    WRITTEN_STATEMENT = "written_statement", "Written statement"
+    ORAL_STATEMENT = "oral_statement", "Oral statement"
+    PRESS_RELEASE = "press_release", "Press release"
+    NEWS_REPORT = "news_report", "News report"
+    GOVERNMENT_PUBLICATION = "government_publication", "Government publication"
+    LEGISLATION = "legislation", "Legislation"
+    DEBATE = "debate", "Debate"
+    OTHER = "other", "Other"
+
+
+class Provenance(models.TextChoices):
+    PRIMARY = "primary", "Primary (the official publication)"
+    PRIMARY_MIRROR = "primary_mirror", "Primary, via a mirror (e.g. a Hansard mirror)"
+    SECONDARY = "secondary", "Secondary (news, commentary, aggregator)"
+
+
+class SourceDocumentQuerySet(models.QuerySet):
+    def primary(self):
+        return self.exclude(provenance=Provenance.SECONDARY)
+
+    def secondary(self):
+        return self.filter(provenance=Provenance.SECONDARY)
+
+
+class SourceDocument(models.Model):
+    """One public document, stored as text, that claims in the tracker can cite."""
+
+    kind = models.CharField(max_length=32, choices=SourceKind.choices)
+    title = models.CharField(max_length=500, help_text="The document's own title or heading.")
+    url = models.URLField(
+        "URL",
+        max_length=1000,
+        blank=True,
+        help_text="Where the document was published. Must be unique; leave blank if none.",
+    )
+    publisher = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who published this page, e.g. 'GOV.UK', 'Parallel Parliament', 'BBC News'.",
+    )
+    department = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Government department the document comes from or is addressed to, "
+        "e.g. 'Home Office' for a question to the Home Office.",
+    )
+    provenance = models.CharField(
+        max_length=20,
+        choices=Provenance.choices,
+        default=Provenance.PRIMARY,
+        help_text="Primary: the government's or Parliament's own record (or a faithful mirror "
+        "of it). Secondary: a report about it.",
+    )
+    published_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Date the document was published or the statement made. Leave blank if the "
+        "page does not show one; never guess.",
+    )
+
+    # Parliamentary questions.
+    uin = models.CharField(
+        "UIN", max_length=30, blank=True, help_text="Parliamentary question number, if any."
+    )
+    asked_on = models.DateField(null=True, blank=True)
+    answered_on = models.DateField(null=True, blank=True)
+    asked_by = models.CharField(max_length=200, blank=True, help_text="Asking member, if known.")
+    answered_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Name of the answering minister only. The role printed beside a portrait on "
+        "mirror sites is the role on the capture date, not when they answered.",
+    )
+    question_text = models.TextField(blank=True)
+    answer_text = models.TextField(blank=True)
+
+    text = models.TextField(
+        help_text="The stored text of the document. Every citation's quote must appear in it."
+    )
+    is_excerpt = models.BooleanField(
+        default=False,
+        help_text="Tick when the stored text is only part of the document (a partial capture "
+        "or a quoted passage).",
+    )
+    sha256 = models.CharField(
+        "SHA-256",
+        max_length=64,
+        editable=False,
+        help_text="Hash of the stored text, computed on save.",
+    )
+    captured_at = models.DateTimeField(
+        default=timezone.now, help_text="When this text was captured or imported."
+    )
+    notes = models.TextField(blank=True, help_text="Editors' notes on this source's reliability.")
+
+    version = IntegerVersionField()
+    history = HistoricalRecords()
+
+    objects = SourceDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="sources_sourcedocument_url_unique_when_present",
+                violation_error_message="Another source already has this URL.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="sources_sourcedocument_text_not_empty",
+                violation_error_message="A source must store its text.",
+            ),
+            models.CheckConstraint(
+                condition=Q(asked_on__isnull=True)
+                | Q(answered_on__isnull=True)
+                | Q(answered_on__gte=F("asked_on")),
+                name="sources_sourcedocument_answered_not_before_asked",
+                violation_error_message="A question cannot be answered before it was asked.",
+            ),
+        ]
+
+    def __str__(self):
+        date = self.published_on.isoformat() if self.published_on else "undated"
+        return f"{self.title} ({self.get_kind_display()}, {date})"
+
+    def save(self, *args, **kwargs):
+        self.sha256 = self.compute_sha256(self.text)
+        if self.published_on is None and self.answered_on is not None:
+            self.published_on = self.answered_on
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("sources:detail", args=[self.pk])
+
+    @staticmethod
+    def compute_sha256(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    @property
+    def is_secondary(self) -> bool:
+        return self.provenance == Provenance.SECONDARY
+
+    def contains_quote(self, quote: str) -> bool:
+        """True when `quote` appears in the stored text (see sources.text for the rule)."""
+        return contains_quote(self.text, quote)

@@ -1,0 +1,43 @@
+"""Text normalisation for matching quotes against stored source text.
+
+A quote "appears verbatim" in a source when, after normalising both, it is a substring of the
+source. Normalising does exactly three things and nothing else:
+
+1. typographic single quotes and apostrophes become ' and double quotes become ";
+2. hyphens and dashes of every width (and the minus sign) become -;
+3. every run of whitespace (spaces, tabs, line breaks, non-breaking spaces) becomes one space,
+   and leading and trailing whitespace is dropped.
+
+Case, punctuation, spelling and ellipses are left alone: a quote that differs in any of those
+does not match.
+"""
+
+import re
+
+_SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc"
+_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+
+_TRANSLATION = str.maketrans(
+    {
+        **dict.fromkeys(_SINGLE_QUOTES, "'"),
+        **dict.fromkeys(_DOUBLE_QUOTES, '"'),
+        **dict.fromkeys(_DASHES, "-"),
+    }
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Return `text` with quotes, dashes and whitespace normalised (see module docstring)."""
+    return _WHITESPACE.sub(" ", text.translate(_TRANSLATION)).strip()
+
+
+def contains_quote(haystack: str, quote: str, *, normalised: bool = False) -> bool:
+    """True when the normalised, non-empty `quote` occurs in the normalised `haystack`.
+
+    Pass `normalised=True` when `haystack` is already the output of `normalise()` (to check
+    many quotes against one source without normalising it each time).
+    """
+    needle = normalise(quote)
+    return bool(needle) and needle in (haystack if normalised else normalise(haystack))

@@ -1,0 +1,86 @@
+import datetime
+
+import factory
+
+from commitments.models import (
+    Announcement,
+    AnnouncementKind,
+    Citation,
+    Commitment,
+    CommitmentLink,
+    Department,
+    FundingLine,
+    FundingStage,
+    LinkKind,
+    Theme,
+)
+from tests.sources.factories import SourceDocumentFactory
+
+QUOTE = "The Government will deliver the commitment on time."
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    title = factory.Sequence(lambda n: f"Commitment number {n}")
+    slug = factory.Sequence(lambda n: f"commitment-{n}")
+    pledge_text = QUOTE
+    theme = Theme.INQUIRIES
+    lead_department = Department.HOME_OFFICE
+
+
+class AnnouncementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Announcement
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    date = datetime.date(2025, 1, 16)
+    kind = AnnouncementKind.PROGRESS
+    summary = "Something happened."
+
+
+class FundingLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingLine
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    amount = 5_000_000
+    stage = FundingStage.ANNOUNCED
+    stated_on = datetime.date(2025, 1, 16)
+    purpose = "Local inquiries"
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    """A pledge citation by default; pass announcement= or funding_line= to cite those."""
+
+    class Meta:
+        model = Citation
+
+    commitment = factory.SubFactory(CommitmentFactory)
+    source = factory.SubFactory(SourceDocumentFactory)
+    quote = QUOTE
+
+
+class CommitmentLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitmentLink
+
+    from_commitment = factory.SubFactory(CommitmentFactory)
+    kind = LinkKind.SUPERSEDED_BY
+    to_commitment = factory.SubFactory(CommitmentFactory)
+
+
+def published_commitment(**kwargs) -> Commitment:
+    """A commitment whose pledge is cited, so the public site shows it."""
+    commitment = CommitmentFactory(**kwargs)
+    CitationFactory(commitment=commitment)
+    return commitment
+
+
+def event(commitment, date, *, source=None, **kwargs) -> Announcement:
+    """An announcement backed by one citation (so the public status rule counts it)."""
+    announcement = AnnouncementFactory(commitment=commitment, date=date, **kwargs)
+    extra = {"source": source} if source is not None else {}
+    CitationFactory(commitment=commitment, announcement=announcement, **extra)
+    return announcement
