@@ -1,5 +1,6 @@
 from concurrency.admin import ConcurrentModelAdmin
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import SourceDocument
@@ -12,6 +13,7 @@ class SourceDocumentAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
     search_fields = ["title", "url", "uin", "answered_by", "text"]
     date_hierarchy = "published_on"
     readonly_fields = ["sha256"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_select_related = True
     fieldsets = [
         (None, {"fields": ["kind", "title", "url", "publisher", "department", "provenance"]}),

@@ -1,0 +1,149 @@
+"""The public pages a researcher loads: what they show, what they hide, and their query cost."""
+
+import datetime
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from commitments.models import AnnouncementKind, Status
+from tests.commitments.factories import (
+    AnnouncementFactory,
+    CitationFactory,
+    CommitmentFactory,
+    FundingLineFactory,
+    event,
+    published_commitment,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def visible_text(response) -> str:
+    parser = _Text()
+    parser.feed(response.content.decode())
+    return " ".join("".join(parser.parts).split())
+
+
+@pytest.fixture
+def audit():
+    commitment = published_commitment(title="Casey audit", slug="casey-audit")
+    event(commitment, D(2025, 1, 16), kind=AnnouncementKind.FIRST_ANNOUNCED,
+          new_status=Status.ANNOUNCED, new_deadline=D(2025, 5, 31), deadline_wording="in May",
+          summary="Audit announced.")  # fmt: skip
+    event(commitment, D(2025, 6, 16), kind=AnnouncementKind.DELIVERED,
+          new_status=Status.DELIVERED, summary="Audit published.")  # fmt: skip
+    return commitment
+
+
+@pytest.fixture
+def overdue_pledge():
+    commitment = published_commitment(title="Framework for local inquiries")
+    event(commitment, D(2025, 1, 16), new_status=Status.ANNOUNCED,
+          new_deadline=D(2025, 5, 31), deadline_wording="later in May")  # fmt: skip
+    return commitment
+
+
+def test_home_shows_counts_overdue_and_latest(client, audit, overdue_pledge):
+    text = visible_text(client.get("/"))
+    assert "2 commitments tracked" in text
+    assert "Delivered 1" in text
+    assert "Announced 1" in text
+    days = (timezone.localdate() - D(2025, 5, 31)).days
+    assert f"Framework for local inquiries: deadline 31 May 2025 (“later in May”), {days} days overdue" in text
+    assert "Casey audit: Audit published." in text
+
+
+def test_list_shows_published_commitments_with_status(client, audit, overdue_pledge):
+    CommitmentFactory(title="Unsourced pledge")  # no pledge citation: not public
+    not_yet = published_commitment(title="Only unsourced events")
+    AnnouncementFactory(commitment=not_yet, new_status=Status.ANNOUNCED)
+    response = client.get(reverse("commitments:list"))
+    text = visible_text(response)
+    assert "2 commitments" in text
+    assert "Casey audit Delivered 16 Jun 2025 31 May 2025" in text
+    assert "overdue by" in text
+    assert "Unsourced pledge" not in text
+    assert "Only unsourced events" not in text
+
+
+def test_detail_shows_pledge_status_timeline_and_quotes(client, audit):
+    FundingLineFactory(commitment=audit, amount=2_500_000)
+    line = FundingLineFactory(commitment=audit, amount=9_999_999, purpose="Uncited money")
+    CitationFactory(commitment=audit, funding_line=audit.funding_lines.first())
+    AnnouncementFactory(commitment=audit, date=D(2025, 7, 1), summary="Unsourced rumour.")
+    response = client.get(audit.get_absolute_url())
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert "Delivered since 16 June 2025: Audit published." in text
+    assert "Deadline: 31 May 2025 (“in May”)." in text
+    assert "Audit announced." in text
+    assert "Unsourced rumour." not in text
+    assert "£2,500,000 announced" in text
+    assert line.purpose not in text
+    html = response.content.decode()
+    citation = audit.citations.filter(announcement__isnull=False).first()
+    assert f'href="/sources/{citation.source_id}/#citation-{citation.pk}"' in html
+    assert f'href="{citation.source.url}"' in html
+    assert "The Government will deliver the commitment on time." in text
+
+
+def test_unpublished_or_unknown_commitments_are_404(client):
+    CommitmentFactory(slug="draft")
+    assert client.get("/commitments/draft/").status_code == 404
+    response = client.get("/commitments/no-such-thing/")
+    assert response.status_code == 404
+    assert "Page not found" in visible_text(response)
+
+
+def test_source_page_shows_metadata_text_and_what_cites_it(client, audit):
+    citation = audit.citations.filter(announcement__isnull=False).first()
+    response = client.get(citation.source.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="citation-{citation.pk}"' in html
+    assert citation.source.sha256 in html
+    assert "supports the announcement of" in visible_text(response)
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_list_query_count_does_not_grow_with_commitments(client, django_assert_num_queries, n):
+    parent = published_commitment(title="Parent")
+    event(parent, D(2025, 1, 1), new_status=Status.ANNOUNCED)
+    for i in range(n):
+        commitment = published_commitment(title=f"C{i}", parent=parent)
+        event(commitment, D(2025, 1, 1), new_status=Status.IN_PROGRESS, new_deadline=D(2025, 3, 1))
+    # savepoint + paginator count + release (ATOMIC_REQUESTS), then the page itself
+    with django_assert_num_queries(4):
+        response = client.get(reverse("commitments:list"))
+    assert response.context["paginator"].count == n + 1
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_detail_query_count_does_not_grow_with_events(client, django_assert_num_queries, n):
+    commitment = published_commitment(slug="big")
+    for i in range(n):
+        event(commitment, D(2025, 1, 1) + datetime.timedelta(days=i), new_status=Status.ANNOUNCED)
+        line = FundingLineFactory(commitment=commitment)
+        CitationFactory(commitment=commitment, funding_line=line)
+    # savepoint, commitment, timeline + its citations, funding + its citations, pledge
+    # citations, children, links out, links in, release
+    with django_assert_num_queries(11):
+        assert client.get("/commitments/big/").status_code == 200
+
+
+def test_home_query_count_is_fixed(client, django_assert_num_queries, audit, overdue_pledge):
+    # savepoint, release, then counts by status, the overdue list and the latest events
+    with django_assert_num_queries(5):
+        assert client.get("/").status_code == 200

@@ -1,0 +1,55 @@
+"""Production settings fail closed and pass Django's deployment checklist."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+
+
+def run_with(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    return subprocess.run(
+        [*MANAGE, *args], env=env, capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+@pytest.fixture
+def production_env(tmp_path):
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "tracker.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "ADMIN_URL": "editors-desk/",
+    }
+
+
+def test_production_refuses_to_start_without_a_secret_key(production_env):
+    del production_env["SECRET_KEY"]
+    result = run_with(production_env, "check")
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_production_passes_check_deploy_with_no_warnings(production_env):
+    result = run_with(production_env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_debug_is_off_even_if_asked(production_env):
+    production_env["DEBUG"] = "true"
+    result = run_with(
+        production_env,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.ADMIN_URL)",
+    )
+    assert result.stdout.split() == ["False", "editors-desk/"], result.stderr
