@@ -1,0 +1,81 @@
+"""Click through the site as a researcher and an editor would, in a real Chromium."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
+    # the test itself (fixtures) are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser`")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def curated(live_server):
+    call_command("load_curated", verbosity=0)
+    return live_server
+
+
+def test_researcher_follows_a_pledge_to_its_quoted_source(page, curated):
+    page.goto(curated.url + "/")
+    page.get_by_role("link", name="Commitments", exact=True).first.click()
+    page.get_by_role("link", name="Baroness Casey's rapid national audit").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Baroness Casey")
+    assert "Delivered since 16 June 2025" in page.locator(".status-box").inner_text()
+
+    quote = page.locator(".timeline blockquote").filter(has_text="all 12 recommendations")
+    quote.get_by_role("link", name="Offences against Children (written question 62612)").click()
+    assert "/sources/" in page.url and "#citation-" in page.url
+    cited = page.locator(page.url[page.url.index("#") :])
+    assert "all 12 recommendations" in cited.inner_text()
+    assert "Jess Phillips" in page.locator(".metadata").inner_text()
+
+
+def test_skip_link_is_the_first_stop_for_keyboard_users(page, curated):
+    page.goto(curated.url + "/commitments/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_editor_logs_in_and_edits_a_commitment(page, curated, django_user_model):
+    django_user_model.objects.create_superuser("ed", "ed@example.org", "a long passphrase 42")
+    page.goto(curated.url + "/admin/")
+    page.get_by_label("Username").fill("ed")
+    page.get_by_label("Password").fill("a long passphrase 42")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(curated.url + "/admin/commitments/commitment/")
+    page.get_by_role("link", name="Mandatory duty to report child sexual abuse").click()
+    page.locator("#id_summary").fill("Edited in a real browser.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    page.goto(curated.url + "/commitments/mandatory-reporting-duty/")
+    assert "Edited in a real browser." in page.content()
