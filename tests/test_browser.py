@@ -12,13 +12,17 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 @pytest.fixture(scope="module")
 def browser():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
-    # the test itself (fixtures) are still synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser`")
-    with sync_api.sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # themselves (fixtures) are still synchronous and safe. Only for these tests.
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        sync_playwright() as playwright,
+    ):
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
@@ -51,7 +55,8 @@ def test_researcher_follows_a_pledge_to_its_quoted_source(page, curated):
 
     quote = page.locator(".timeline blockquote").filter(has_text="all 12 recommendations")
     quote.get_by_role("link", name="Offences against Children (written question 62612)").click()
-    assert "/sources/" in page.url and "#citation-" in page.url
+    assert "/sources/" in page.url
+    assert "#citation-" in page.url
     cited = page.locator(page.url[page.url.index("#") :])
     assert "all 12 recommendations" in cited.inner_text()
     assert "Jess Phillips" in page.locator(".metadata").inner_text()

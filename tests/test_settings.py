@@ -12,7 +12,11 @@ MANAGE = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
 
 def run_with(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     return subprocess.run(

@@ -90,11 +90,15 @@ def test_commitment_list_filters(admin_client, populated, params, expected):
     assert shown == expected
 
 
-def test_commitment_changelist_queries_do_not_grow_with_rows(admin_client, django_assert_max_num_queries):
+def test_commitment_changelist_queries_do_not_grow_with_rows(
+    admin_client, django_assert_max_num_queries
+):
     for n in range(30):
         published_commitment(title=f"C{n}", parent=None)
     with django_assert_max_num_queries(12):
-        assert admin_client.get(reverse("admin:commitments_commitment_changelist")).status_code == 200
+        assert (
+            admin_client.get(reverse("admin:commitments_commitment_changelist")).status_code == 200
+        )
 
 
 def test_editors_group_has_the_permissions_editors_need():
@@ -109,7 +113,9 @@ def test_editors_group_has_the_permissions_editors_need():
     assert ("sources", "add_sourcedocument") in perms
     assert ("commitments", "delete_commitment") not in perms
     assert ("sources", "delete_sourcedocument") not in perms
-    assert not any(codename.endswith("_user") or codename.endswith("_group") for _, codename in perms)
+    assert not any(
+        codename.endswith("_user") or codename.endswith("_group") for _, codename in perms
+    )
 
 
 def test_an_editor_edits_a_commitment_through_its_admin_page(editor_client, populated):

@@ -29,7 +29,7 @@ def source():
     [
         "implement the fund in a flexible way",
         # straight quotes and a hyphen for the stored typographic ones
-        "bespoke work - including Baroness Casey's \"rapid\" audit.",
+        'bespoke work - including Baroness Casey\'s "rapid" audit.',
         # extra spaces and a line break where the source has one space, and vice versa
         "implement   the fund\nin a  flexible way",
         "local inquiries; and those who want",

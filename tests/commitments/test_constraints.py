@@ -86,7 +86,9 @@ def test_deadline_wording_needs_a_deadline_date():
 def test_deadline_events_must_give_the_deadline():
     with transaction.atomic(), refused("deadline_kind_sets_deadline"):
         AnnouncementFactory(kind=AnnouncementKind.DEADLINE_REVISED)
-    AnnouncementFactory(kind=AnnouncementKind.DEADLINE_SET, new_deadline=datetime.date(2025, 5, 31))
+    AnnouncementFactory(
+        kind=AnnouncementKind.DEADLINE_SET, new_deadline=datetime.date(2025, 5, 31)
+    )
 
 
 @pytest.mark.parametrize(

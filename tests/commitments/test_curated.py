@@ -69,7 +69,7 @@ def test_a_bad_quote_saves_nothing(tmp_path):
     good = "The audit will begin soon and last three months."
     assert good in text
     dataset.write_text(text.replace(good, "The audit will begin soon and last six months."))
-    with pytest.raises(CommandError, match="nothing saved.*does not appear"):
+    with pytest.raises(CommandError, match=r"nothing saved.*does not appear"):
         call_command("load_curated", str(dataset))
     assert not SourceDocument.objects.exists()
     assert not Commitment.objects.exists()

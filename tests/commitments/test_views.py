@@ -61,7 +61,8 @@ def test_home_shows_counts_overdue_and_latest(client, audit, overdue_pledge):
     assert "Delivered 1" in text
     assert "Announced 1" in text
     days = (timezone.localdate() - D(2025, 5, 31)).days
-    assert f"Framework for local inquiries: deadline 31 May 2025 (“later in May”), {days} days overdue" in text
+    overdue = "Framework for local inquiries: deadline 31 May 2025 (“later in May”)"
+    assert f"{overdue}, {days} days overdue" in text
     assert "Casey audit: Audit published." in text
 
 
