@@ -158,7 +158,6 @@ class CommitmentQuerySet(models.QuerySet):
         qs = self.annotate(
             as_of_date=Value(on, output_field=models.DateField()),
             status=Subquery(status_setting.order_by(*latest_first).values("new_status")[:1]),
-            status_set_on=Subquery(status_setting.order_by(*latest_first).values("date")[:1]),
             deadline=Subquery(deadline_setting.order_by(*latest_first).values("new_deadline")[:1]),
             deadline_wording=Coalesce(
                 Subquery(deadline_setting.order_by(*latest_first).values("deadline_wording")[:1]),
@@ -166,22 +165,25 @@ class CommitmentQuerySet(models.QuerySet):
             ),
             last_evidence_on=Subquery(timeline.order_by(*latest_first).values("date")[:1]),
         )
-        # The current status began after the last announcement that set a different one.
-        changed_on = Subquery(
-            status_setting.exclude(new_status=OuterRef("status"))
-            .order_by(*latest_first)
-            .values("date")[:1]
-        )
+        # The current status began with the first status-setting announcement after the last
+        # one (in date, then entry order) that set a different status.
+        changed = status_setting.exclude(new_status=OuterRef("status")).order_by(*latest_first)
         first_of_run = Subquery(
-            status_setting.filter(new_status=OuterRef("status"), date__gt=OuterRef("changed_on"))
+            status_setting.filter(
+                Q(date__gt=OuterRef("changed_on"))
+                | Q(date=OuterRef("changed_on"), pk__gt=OuterRef("changed_pk"))
+            )
             .order_by("date", "pk")
             .values("date")[:1]
         )
         first_ever = Subquery(status_setting.order_by("date", "pk").values("date")[:1])
-        qs = qs.annotate(changed_on=changed_on).annotate(
+        qs = qs.annotate(
+            changed_on=Subquery(changed.values("date")[:1]),
+            changed_pk=Subquery(changed.values("pk")[:1]),
+        ).annotate(
             status_since=models.Case(
                 models.When(changed_on__isnull=True, then=first_ever),
-                default=Coalesce(first_of_run, F("status_set_on")),
+                default=first_of_run,
             ),
             is_overdue=models.Case(
                 models.When(

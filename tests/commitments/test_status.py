@@ -109,6 +109,16 @@ def test_reaffirming_the_same_status_keeps_the_original_since_date():
     assert state_both_ways(commitment, D(2025, 4, 1)).status_since == D(2025, 2, 1)
 
 
+def test_same_day_events_count_in_the_order_they_were_entered():
+    """Found by the property test below: a same-day change must not be skipped."""
+    commitment = CommitmentFactory()
+    event(commitment, D(2025, 1, 1), new_status=Status.IN_PROGRESS)
+    event(commitment, D(2025, 1, 2), new_status=Status.ANNOUNCED)
+    event(commitment, D(2025, 1, 1), new_status=Status.ANNOUNCED)  # entered later, same day
+    state = state_both_ways(commitment, D(2025, 1, 2))
+    assert (state.status, state.status_since) == (Status.ANNOUNCED, D(2025, 1, 1))
+
+
 def test_unsourced_announcements_change_nothing_public():
     commitment = CommitmentFactory()
     event(commitment, D(2025, 1, 1), new_status=Status.ANNOUNCED)
