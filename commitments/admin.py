@@ -155,9 +155,10 @@ class CommitmentAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
     def deadline(self, obj):
         return obj.deadline
 
-    @admin.display(boolean=True, ordering="is_overdue")
+    @admin.display(description="overdue", ordering="is_overdue")
     def overdue(self, obj):
-        return obj.is_overdue
+        days = obj.state.days_overdue
+        return f"{days} day{'s' if days != 1 else ''}" if days else "-"
 
 
 class CitationOfClaimInline(admin.StackedInline):
