@@ -28,14 +28,6 @@ class Provenance(models.TextChoices):
     SECONDARY = "secondary", "Secondary (news, commentary, aggregator)"
 
 
-class SourceDocumentQuerySet(models.QuerySet):
-    def primary(self):
-        return self.exclude(provenance=Provenance.SECONDARY)
-
-    def secondary(self):
-        return self.filter(provenance=Provenance.SECONDARY)
-
-
 class SourceDocument(models.Model):
     """One public document, stored as text, that claims in the tracker can cite."""
 
@@ -109,8 +101,6 @@ class SourceDocument(models.Model):
 
     version = IntegerVersionField()
     history = HistoricalRecords()
-
-    objects = SourceDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title", "pk"]

@@ -1,0 +1,32 @@
+"""Funding flags: parts that do not add up, and sources that disagree on a figure."""
+
+from decimal import Decimal
+
+import pytest
+
+from commitments.models import FundingLine
+from tests.commitments.factories import FundingLineFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_children_that_add_up_and_that_do_not():
+    plan = FundingLineFactory(amount=10_000_000)
+    assert plan.children_add_up() is None
+    for amount in (5_000_000, 2_500_000):
+        FundingLineFactory(amount=amount, parent=plan)
+    assert plan.children_add_up() is False
+    FundingLineFactory(amount=Decimal("2500000.00"), parent=plan)
+    assert plan.children_add_up() is True
+    assert FundingLine.objects.with_flags().get(pk=plan.pk).children_total == 10_000_000
+
+
+def test_a_different_figure_for_the_same_money_is_flagged_on_both_lines():
+    stated = FundingLineFactory(amount=2_500_000)
+    other = FundingLineFactory(amount=2_000_000, same_money_as=stated)
+    same = FundingLineFactory(amount=2_500_000)
+    FundingLineFactory(amount=2_500_000, same_money_as=same)
+    flags = dict(FundingLine.objects.with_flags().values_list("pk", "disagrees"))
+    assert flags[stated.pk] is True
+    assert flags[other.pk] is True
+    assert flags[same.pk] is False
