@@ -232,7 +232,7 @@ def load_curated(path: Path) -> LoadReport:
         raise CuratedDataError(f"cannot read {path}: {error}") from error
     with transaction.atomic():
         report = _Loader(path.parent).load(data)
-        failing = [c for c in Citation.objects.select_related("source") if c.quote_error()]
+        failing = Citation.objects.failing()
         if failing:
             raise CuratedDataError(
                 "citations that no longer verify: " + ", ".join(f"#{c.pk}" for c in failing)

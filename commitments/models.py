@@ -12,6 +12,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from sources.models import SourceDocument
+from sources.text import contains_quote, normalise
 
 
 class Status(models.TextChoices):
@@ -134,15 +135,7 @@ class CommitmentState:
 class CommitmentQuerySet(models.QuerySet):
     def published(self):
         """Commitments whose pledge is backed by at least one citation."""
-        return self.filter(
-            Exists(
-                Citation.objects.filter(
-                    commitment=OuterRef("pk"),
-                    announcement__isnull=True,
-                    funding_line__isnull=True,
-                )
-            )
-        )
+        return self.filter(Exists(Citation.objects.of_pledges().filter(commitment=OuterRef("pk"))))
 
     def as_of(self, on: Date):
         """Annotate each commitment with its state on `on`, in this one query.
@@ -294,7 +287,7 @@ class Commitment(models.Model):
 
     @property
     def pledge_citations(self):
-        return self.citations.filter(announcement__isnull=True, funding_line__isnull=True)
+        return self.citations.of_pledges()
 
 
 class CommitmentLink(models.Model):
@@ -516,6 +509,26 @@ class FundingLine(models.Model):
         return sum(amounts, Decimal(0)) == self.amount if amounts else None
 
 
+class CitationQuerySet(models.QuerySet):
+    def of_pledges(self):
+        """Citations of a commitment's pledge (no announcement, no funding line)."""
+        return self.filter(announcement__isnull=True, funding_line__isnull=True)
+
+    def failing(self) -> list["Citation"]:
+        """The citations whose quote is not in their source's stored text.
+
+        Each source's text is normalised once, however many citations quote it.
+        """
+        failing, source_id, haystack = [], None, ""
+        rows = self.select_related("source", "commitment").order_by("source_id", "pk")
+        for citation in rows.iterator(chunk_size=500):
+            if citation.source_id != source_id:
+                source_id, haystack = citation.source_id, normalise(citation.source.text)
+            if not contains_quote(haystack, citation.quote, normalised=True):
+                failing.append(citation)
+        return failing
+
+
 class Citation(models.Model):
     """Ties one claim to the verbatim passage of a source that supports it.
 
@@ -558,6 +571,8 @@ class Citation(models.Model):
 
     version = IntegerVersionField()
     history = HistoricalRecords()
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

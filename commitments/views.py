@@ -84,7 +84,7 @@ class CommitmentDetailView(DetailView):
                 ),
                 Prefetch(
                     "citations",
-                    queryset=cited.filter(announcement__isnull=True, funding_line__isnull=True),
+                    queryset=cited.of_pledges(),
                     to_attr="pledge_quotes",
                 ),
                 Prefetch(
