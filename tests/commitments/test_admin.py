@@ -150,6 +150,23 @@ def test_a_conflicting_edit_is_refused_not_overwritten(editor_client, admin_clie
     assert commitment.summary == "First save wins."
 
 
+def test_a_stale_inline_edit_is_refused_not_overwritten(editor_client, admin_client, populated):
+    commitment, announcement = populated["commitment"], populated["announcement"]
+    page = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    stale = admin_form_data(editor_client.get(page))  # the editor opens the commitment ...
+    own_page = reverse("admin:commitments_announcement_change", args=[announcement.pk])
+    fresh = admin_form_data(admin_client.get(own_page))  # ... someone edits one of its events
+    fresh["summary"] = "Corrected on the announcement's own page."
+    assert admin_client.post(own_page, fresh).status_code == 302
+    prefix = next(k for k, v in stale.items() if k.endswith("-id") and v == str(announcement.pk))
+    stale[prefix.removesuffix("-id") + "-summary"] = "Stale inline edit."
+    response = editor_client.post(page, stale)
+    assert response.status_code == 200
+    assert "Record Modified" in response.content.decode()
+    announcement.refresh_from_db()
+    assert announcement.summary == "Corrected on the announcement's own page."
+
+
 def test_a_bad_quote_is_a_form_error_in_the_admin(admin_client, populated):
     commitment = populated["commitment"]
     url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
