@@ -1,9 +1,16 @@
 from concurrency.admin import ConcurrentModelAdmin
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import SourceImportConfirmForm, SourceImportForm
+from .importing import REFUSED, UNCHANGED, UPDATED, import_document
 from .models import SourceDocument
+from .parsing import parse
 
 
 @admin.register(SourceDocument)
@@ -12,12 +19,12 @@ class SourceDocumentAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
     list_filter = ["kind", "provenance", "is_excerpt", "department"]
     search_fields = ["title", "url", "uin", "answered_by", "text"]
     date_hierarchy = "published_on"
-    readonly_fields = ["sha256"]
+    readonly_fields = ["sha256", "imported_at", "imported_from"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_select_related = True
     fieldsets = [
         (None, {"fields": ["kind", "title", "url", "publisher", "department", "provenance"]}),
-        ("Dates", {"fields": ["published_on", "captured_at"]}),
+        ("Dates", {"fields": ["published_on", "captured_at", "imported_at", "imported_from"]}),
         (
             "Parliamentary question",
             {
@@ -35,3 +42,89 @@ class SourceDocumentAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
         ),
         ("Stored text", {"fields": ["text", "is_excerpt", "sha256", "notes", "version"]}),
     ]
+
+    change_list_template = "admin/sources/sourcedocument/change_list.html"
+
+    def get_urls(self):
+        urls = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="sources_sourcedocument_import",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def import_view(self, request):
+        """Upload or paste a capture, check what the parser read, then save it."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a source from a capture",
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            confirm = SourceImportConfirmForm(request.POST)
+            if confirm.is_valid():
+                data = confirm.cleaned_data
+                if data["update"] and not self.has_change_permission(request):
+                    raise PermissionDenied
+                name = data["filename"] or "pasted text"
+                if parse(data["content"], filename=name).sha256 != data["sha256"]:
+                    messages.error(request, "The text changed after the preview; nothing saved.")
+                    return redirect("admin:sources_sourcedocument_import")
+                outcome = import_document(data["content"], name=name, update=data["update"])
+                if outcome.status != REFUSED:
+                    level = messages.WARNING if outcome.failing_citations else messages.SUCCESS
+                    messages.add_message(request, level, outcome.line())
+                    return redirect("admin:sources_sourcedocument_change", outcome.source.pk)
+                messages.error(request, f"Refused: {outcome.reason}")
+                return self._preview(
+                    request, context, data["content"], data["filename"], data["update"], confirm
+                )
+            messages.error(request, "The preview was incomplete; start again.")
+            return redirect("admin:sources_sourcedocument_import")
+        form = SourceImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            return self._preview(
+                request, context, data["content"], data["filename"], data["update"]
+            )
+        return TemplateResponse(
+            request, "admin/sources/sourcedocument/import.html", {**context, "form": form}
+        )
+
+    def _preview(self, request, context, content, filename, update, confirm=None):
+        name = filename or "pasted text"
+        outcome = import_document(content, name=name, update=update, dry_run=True)
+        parsed = outcome.parsed
+        if confirm is None and outcome.status != REFUSED:
+            confirm = SourceImportConfirmForm(
+                initial={
+                    "content": content,
+                    "filename": filename,
+                    "sha256": parsed.sha256,
+                    "update": update,
+                }
+            )
+        fields = parsed.fields() if parsed and not parsed.refused else {}
+        existing = None
+        if outcome.status in {UNCHANGED, UPDATED}:
+            existing = outcome.source
+        elif parsed and not parsed.refused and parsed.values.get("url"):
+            existing = SourceDocument.objects.filter(url=parsed.values["url"]).first()
+        return TemplateResponse(
+            request,
+            "admin/sources/sourcedocument/import_preview.html",
+            {
+                **context,
+                "title": "Check what was read before saving",
+                "outcome": outcome,
+                "parsed": parsed,
+                "fields": [(name.replace("_", " "), value) for name, value in fields.items()],
+                "existing": existing,
+                "confirm": confirm if outcome.status != REFUSED else None,
+                "filename": name,
+            },
+        )

@@ -92,10 +92,23 @@ class SourceDocument(models.Model):
         "SHA-256",
         max_length=64,
         editable=False,
+        db_index=True,
         help_text="Hash of the stored text, computed on save.",
     )
     captured_at = models.DateTimeField(
         default=timezone.now, help_text="When this text was captured or imported."
+    )
+    imported_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the importer last stored this text (empty if typed in by hand).",
+    )
+    imported_from = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="Name of the file the importer read this text from.",
     )
     notes = models.TextField(blank=True, help_text="Editors' notes on this source's reliability.")
 
