@@ -11,7 +11,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run test lint format check browser clean
+.PHONY: help install run test bench lint format check browser clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -41,6 +41,14 @@ browser: ## Install Debian's Chromium for the browser tests if it is missing
 
 test: install browser ## Run the whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# PostgreSQL database the benchmarks may create and empty (set BENCH_DATABASE_URL= to skip).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker_bench
+
+bench: install ## Run the benchmarks in benchmarks/ (SQLite, and PostgreSQL at $BENCH_DATABASE_URL)
+	$(PY) benchmarks/import_sources.py
+	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
+		$(PY) benchmarks/import_sources.py --database-url "$(BENCH_DATABASE_URL)"; fi
 
 lint: install ## ruff check and ruff format --check
 	$(VENV)/bin/ruff check .

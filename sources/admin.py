@@ -1,6 +1,6 @@
 from concurrency.admin import ConcurrentModelAdmin
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -70,14 +70,14 @@ class SourceDocumentAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
                 data = confirm.cleaned_data
                 if data["update"] and not self.has_change_permission(request):
                     raise PermissionDenied
-                name = data["filename"] or "pasted text"
+                name = data["filename"] or "pasted in the admin"
                 if parse(data["content"], filename=name).sha256 != data["sha256"]:
                     messages.error(request, "The text changed after the preview; nothing saved.")
                     return redirect("admin:sources_sourcedocument_import")
                 outcome = import_document(data["content"], name=name, update=data["update"])
                 if outcome.status != REFUSED:
                     level = messages.WARNING if outcome.failing_citations else messages.SUCCESS
-                    messages.add_message(request, level, outcome.line())
+                    messages.add_message(request, level, _admin_message(outcome))
                     return redirect("admin:sources_sourcedocument_change", outcome.source.pk)
                 messages.error(request, f"Refused: {outcome.reason}")
                 return self._preview(
@@ -96,7 +96,7 @@ class SourceDocumentAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
         )
 
     def _preview(self, request, context, content, filename, update, confirm=None):
-        name = filename or "pasted text"
+        name = filename or "pasted in the admin"
         outcome = import_document(content, name=name, update=update, dry_run=True)
         parsed = outcome.parsed
         if confirm is None and outcome.status != REFUSED:
@@ -122,9 +122,42 @@ class SourceDocumentAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
                 "title": "Check what was read before saving",
                 "outcome": outcome,
                 "parsed": parsed,
-                "fields": [(name.replace("_", " "), value) for name, value in fields.items()],
+                "fields": [_labelled(name, value) for name, value in fields.items()],
                 "existing": existing,
                 "confirm": confirm if outcome.status != REFUSED else None,
                 "filename": name,
             },
         )
+
+
+def _admin_message(outcome) -> str:
+    source = outcome.source
+    text = {
+        UNCHANGED: f"Source #{source.pk} already stores this exact text: nothing changed.",
+        UPDATED: f"Updated source #{source.pk}: {outcome.reason}.",
+    }.get(outcome.status, f"Created source #{source.pk} from {outcome.file}.")
+    if outcome.missing:
+        text += (
+            " Not in the capture, so left empty: "
+            + ", ".join(outcome.missing)
+            + ". Fill them in from the original document if you can."
+        )
+    if outcome.failing_citations:
+        text += (
+            f" {len(outcome.failing_citations)} citation(s) no longer hold against the new "
+            "text and must be corrected: "
+            + ", ".join(f"#{c['id']} ({c['claim']})" for c in outcome.failing_citations)
+            + "."
+        )
+    return text
+
+
+def _labelled(name: str, value):
+    """(label, value) for the preview table, in the words of the change form."""
+    try:
+        model_field = SourceDocument._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name.replace("_", " "), value
+    if model_field.choices and value is not None:
+        value = f"{dict(model_field.flatchoices).get(value, value)} ({value})"
+    return model_field.verbose_name, value

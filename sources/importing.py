@@ -113,13 +113,12 @@ def import_document(
                 transaction.set_rollback(True)
     except ValidationError as error:
         return ImportOutcome(name, REFUSED, _validation_message(error), parsed)
-    except IntegrityError:
-        return ImportOutcome(
-            name,
-            REFUSED,
-            "another import stored this document at the same moment; try again",
-            parsed,
+    except IntegrityError as error:
+        reason = (
+            f"the database refused it ({error}); if another import stored this URL at the same "
+            "moment, try again"
         )
+        return ImportOutcome(name, REFUSED, reason, parsed)
     return outcome
 
 
@@ -168,7 +167,8 @@ def _store(parsed: ParseResult, *, name: str, update: bool) -> ImportOutcome:
             name,
             REFUSED,
             f"source #{existing.pk} already stores a different text for this URL; "
-            "import with --update to replace it (the old text stays in its history)",
+            'import it with --update (in the admin, tick "Replace the stored text") to replace '
+            "it; the old text stays in its history",
             parsed,
         )
 
@@ -191,7 +191,15 @@ def _store(parsed: ParseResult, *, name: str, update: bool) -> ImportOutcome:
     if parsed.notes:
         note = f"Imported from {source.imported_from} on {now:%Y-%m-%d}: " + " ".join(parsed.notes)
         source.notes = f"{source.notes}\n\n{note}".strip() if source.notes else note
-    source.full_clean(exclude=["version"])
+    # The database enforces the constraints (URL unique, text not empty, answered not before
+    # asked); the parser has checked them already, so only the fields are validated here,
+    # except the date order, which an update can break by keeping an editor's date.
+    source.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
+    if source.asked_on and source.answered_on and source.answered_on < source.asked_on:
+        raise ValidationError(
+            f"the stored question was asked on {source.asked_on.isoformat()}, after the answer "
+            f"date {source.answered_on.isoformat()} this text gives"
+        )
     source.save()
 
     if existing is None:

@@ -84,3 +84,42 @@ def test_editor_logs_in_and_edits_a_commitment(page, curated, django_user_model)
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
     page.goto(curated.url + "/commitments/mandatory-reporting-duty/")
     assert "Edited in a real browser." in page.content()
+
+
+def test_editor_imports_a_source_by_upload_and_checks_it_before_saving(
+    page, live_server, django_user_model, tmp_path
+):
+    from pathlib import Path
+
+    from sources.models import SourceDocument
+
+    capture = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
+    capture = capture / "01_pq_62612_answered_2025-07-02.txt"
+    django_user_model.objects.create_superuser("ed", "ed@example.org", "a long passphrase 42")
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Username").fill("ed")
+    page.get_by_label("Password").fill("a long passphrase 42")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/admin/sources/sourcedocument/")
+    page.get_by_role("link", name="Import from a capture").click()
+    page.get_by_label("File").set_input_files(str(capture))
+    page.get_by_role("button", name="Read it and show me").click()
+
+    table = page.get_by_role("table", name="Fields read from the capture").inner_text()
+    assert "Jess Phillips" in table
+    assert "2025-06-25" in table
+    assert "62612" in table
+    assert SourceDocument.objects.count() == 0
+    page.get_by_role("button", name="Save this source").click()
+
+    assert "Created source #" in page.locator(".messagelist").inner_text()
+    source = SourceDocument.objects.get()
+    # The text went to the browser and back in a hidden field: it must arrive unchanged.
+    assert source.sha256 == SourceDocument.compute_sha256(
+        capture.read_text()
+        .split("\n", 1)[1]
+        .strip("\n")
+        .removesuffix("Reticulating Splines")
+        .rstrip("\n")
+    )
+    assert source.answered_by == "Jess Phillips"

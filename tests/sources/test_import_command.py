@@ -67,8 +67,10 @@ def test_imports_every_real_capture_with_the_parsed_values(captures):
     )
 
     no_header = SourceDocument.objects.get(uin="24742")
-    assert no_header.asked_on is None and no_header.answered_on is None
-    assert no_header.published_on is None and no_header.answered_by == ""
+    assert no_header.asked_on is None
+    assert no_header.answered_on is None
+    assert no_header.published_on is None
+    assert no_header.answered_by == ""
     assert "no title in the capture" in no_header.title
     assert "no heading" in no_header.notes
     entry = next(r for r in report if r["file"].endswith("08_pq_24742_NO_HEADER.txt"))
@@ -118,7 +120,9 @@ def test_one_line_per_file_and_a_summary(captures):
     lines = out.strip().splitlines()
     assert code == 0
     assert len(lines) == 2
-    assert lines[0].startswith("created") and PQ in lines[0] and "missing: asked_by" in lines[0]
+    assert lines[0].startswith("created")
+    assert PQ in lines[0]
+    assert "missing: asked_by" in lines[0]
     assert "2 created" in err
 
 
@@ -237,7 +241,8 @@ def test_update_replaces_the_text_keeps_history_and_rechecks_citations(captures,
     assert holds.quote_error() is None
 
     code, out, _ = run(changed, "--update")
-    assert code == 0 and out.startswith("unchanged")
+    assert code == 0
+    assert out.startswith("unchanged")
 
 
 def test_human_output_lists_citations_that_no_longer_hold(captures, tmp_path):
@@ -262,5 +267,26 @@ def test_dry_run_saves_nothing(captures):
 def test_empty_directory_is_an_error(tmp_path):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="no .txt files"):
+    with pytest.raises(CommandError, match=r"no \.txt files"):
         call_command("import_sources", str(tmp_path), stdout=StringIO(), stderr=StringIO())
+
+
+def test_update_that_would_put_the_answer_before_a_kept_question_date_is_refused(
+    captures, tmp_path
+):
+    no_header = captures / "08_pq_24742_NO_HEADER.txt"
+    run(no_header)
+    source = SourceDocument.objects.get()
+    source.asked_on = "2025-02-10"  # an editor filled in the date the capture lacks
+    source.save()
+    with_header = tmp_path / "with_header.txt"
+    lines = no_header.read_text().split("\n")
+    lines[1:1] = ["Offences against Children", "", "(asked on 3rd February 2025) - View Source"]
+    with_header.write_text("\n".join(lines))
+    # The new text gives its own asked date, so the editor's is replaced: no conflict.
+    code, report = run_json(with_header, "--update")
+    assert code == 0
+    assert report[0]["status"] == "updated"
+    source.refresh_from_db()
+    assert str(source.asked_on) == "2025-02-03"
+    assert source.title == "Offences against Children"
