@@ -14,8 +14,11 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
+from sources.importing import untitled_label
 from sources.models import SourceDocument
+from sources.parsing import parse
 
 from .models import Announcement, Citation, Commitment, CommitmentLink, FundingLine
 
@@ -23,6 +26,8 @@ SOURCE_FIELDS = {
     "kind", "title", "url", "publisher", "department", "provenance", "published_on", "uin",
     "asked_on", "answered_on", "asked_by", "answered_by", "is_excerpt", "notes",
 }  # fmt: skip
+# Fields the parser reads from a capture (the rest of ParseResult.values is bookkeeping).
+CAPTURE_FIELDS = SOURCE_FIELDS | {"question_text", "answer_text"}
 COMMITMENT_FIELDS = {
     "title", "pledge_text", "summary", "theme", "lead_department", "references",
 }  # fmt: skip
@@ -71,6 +76,8 @@ class _Loader:
         self.report = LoadReport()
         self.sources: dict[str, SourceDocument] = {}
         self.commitments: dict[str, Commitment] = {}
+        self.funding: dict[str, FundingLine] = {}
+        self.funding_refs: list[tuple[FundingLine, dict, str]] = []
 
     def sync(self, model, lookup: dict, values: dict, where: str):
         """Create or update one object, saving only when something differs."""
@@ -99,6 +106,21 @@ class _Loader:
         for entry in data.get("commitments", []):
             self.load_commitment(entry)
             self.load_timeline(entry)
+        for funding, refs, where in self.funding_refs:
+            targets = {}
+            for name, key in refs.items():
+                if key is not None and key not in self.funding:
+                    raise CuratedDataError(f"{where}: {name} {key!r} is not a funding key")
+                targets[name] = self.funding[key] if key is not None else None
+            changed = {k: v for k, v in targets.items() if getattr(funding, k) != v}
+            if changed:  # references are set after every line exists; count no second pass
+                for name, value in changed.items():
+                    setattr(funding, name, value)
+                try:
+                    funding.full_clean()
+                    funding.save()
+                except ValidationError as error:
+                    raise CuratedDataError(f"{where}: {'; '.join(error.messages)}") from error
         for entry in data.get("links", []):
             where = f"link {entry}"
             self.sync(
@@ -126,22 +148,71 @@ class _Loader:
             raise CuratedDataError(f"{where}: no source with key {key!r}") from None
 
     def load_source(self, entry: dict) -> None:
-        key, file = entry.pop("key", None), entry.pop("file", None)
+        """A capture (`file`, read by the importer's parser) or a quoted excerpt (`text`).
+
+        For a capture, the parser's values stand; the entry may only fill fields the capture
+        does not give (a seed's URL, say), and a value that contradicts the capture is an
+        error. An excerpt's text is the passage quoted from the page, so it must be flagged.
+        """
+        key, file, text = entry.pop("key", None), entry.pop("file", None), entry.pop("text", None)
         where = f"source {key!r}"
-        if not key or not file:
-            raise CuratedDataError(f"{where}: every source needs a key and a file")
+        if not key or bool(file) == bool(text):
+            raise CuratedDataError(
+                f"{where}: every source needs a key and either a file or a text"
+            )
         if key in self.sources:
             raise CuratedDataError(f"{where}: key used twice")
-        path = self.base_dir / file
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise CuratedDataError(f"{where}: cannot read {path}: {error}") from error
         values = _take(entry, SOURCE_FIELDS, where)
-        url = values.pop("url")
-        self.sources[key] = self.sync(
-            SourceDocument, {"url": url}, {**values, "text": text}, where
-        )
+        if file:
+            values = self.capture_values(self.base_dir / file, values, where)
+        else:
+            if not values.get("is_excerpt"):
+                raise CuratedDataError(f"{where}: a source given as text must be an excerpt")
+            values["text"] = text.strip("\n")
+        for name in ("department", "publisher", "uin", "asked_by", "answered_by", "notes"):
+            values.setdefault(name, "")
+        for name in ("published_on", "asked_on", "answered_on"):
+            values.setdefault(name, values.get("answered_on") if name == "published_on" else None)
+        values.setdefault("is_excerpt", False)
+        values.setdefault("provenance", "primary")
+        url = values.pop("url", "")
+        if not url:
+            raise CuratedDataError(f"{where}: every curated source needs its URL")
+        existing = SourceDocument.objects.filter(url=url).only("sha256").first()
+        if existing is None or existing.sha256 != SourceDocument.compute_sha256(values["text"]):
+            values["imported_at"] = timezone.now()
+        self.sources[key] = self.sync(SourceDocument, {"url": url}, values, where)
+
+    def capture_values(self, path: Path, curated: dict, where: str) -> dict:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CuratedDataError(f"{where}: cannot read {path}: {error}") from error
+        parsed = parse(data, filename=path.name)
+        if parsed.refused:
+            raise CuratedDataError(f"{where}: the importer refuses {path.name}: {parsed.reason}")
+        values = {
+            k: v for k, v in parsed.values.items() if k in CAPTURE_FIELDS and v not in ("", None)
+        }
+        for name, value in curated.items():
+            read = values.get(name)
+            if name == "is_excerpt":
+                values[name] = bool(read) or bool(value)
+            elif name == "notes":
+                values[name] = value
+            elif read not in (None, "") and read != value:
+                raise CuratedDataError(
+                    f"{where}: {name} is {value!r} here but the capture says {read!r}"
+                )
+            else:
+                values[name] = value
+        notes = " ".join(parsed.notes)
+        if notes:
+            values["notes"] = f"{values.get('notes', '')} {notes}".strip()
+        values.setdefault("title", untitled_label(values))
+        values["text"] = parsed.text
+        values["imported_from"] = path.name
+        return values
 
     def load_commitment(self, entry: dict) -> None:
         slug = entry["slug"]
@@ -195,10 +266,17 @@ class _Loader:
             here = f"{where} funding £{lookup['amount']} {lookup['stage']}"
             citations = line.pop("citations", [])
             stated_on = line.pop("stated_on", None)
+            key = line.pop("key", None)
+            refs = {name: line.pop(name, None) for name in ("parent", "same_money_as")}
             values = _take(line, FUNDING_FIELDS, here)
             for name in FUNDING_FIELDS:
                 values.setdefault(name, "")
             funding = self.sync(FundingLine, lookup, {**values, "stated_on": stated_on}, here)
+            if key is not None:
+                if key in self.funding:
+                    raise CuratedDataError(f"{here}: funding key {key!r} used twice")
+                self.funding[key] = funding
+            self.funding_refs.append((funding, refs, here))
             self.load_citations(commitment, citations, here, funding_line=funding)
 
     def load_citations(self, commitment, citations, where, announcement=None, funding_line=None):

@@ -181,7 +181,7 @@ def _store(parsed: ParseResult, *, name: str, update: bool) -> ImportOutcome:
             continue  # not in the capture: keep what is stored
         setattr(source, field_name, value if value is not None else _blank(field_name))
     if not source.title:
-        source.title = _label(values)
+        source.title = untitled_label(values)
     source.text = parsed.text
     source.is_excerpt = bool(values.get("is_excerpt"))
     source.imported_at = now
@@ -215,7 +215,7 @@ def _blank(field_name: str):
     return None if SourceDocument._meta.get_field(field_name).null else ""
 
 
-def _label(values: dict) -> str:
+def untitled_label(values: dict) -> str:
     """A plain label for a capture with no heading; the missing title is reported."""
     kind = SourceKind(values["kind"]).label
     parts = [f"{kind} {values['uin']}" if values.get("uin") else kind]

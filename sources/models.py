@@ -156,6 +156,16 @@ class SourceDocument(models.Model):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     @property
+    def label(self) -> str:
+        """The title, told apart from others of the same title: "Offences against Children
+        (written answer 62612)", "Home Secretary unveils ... (Police Professional)"."""
+        if self.uin and self.uin not in self.title:
+            return f"{self.title} ({self.get_kind_display().lower()} {self.uin})"
+        if self.provenance == Provenance.SECONDARY and self.publisher:
+            return f"{self.title} ({self.publisher})"
+        return self.title
+
+    @property
     def is_secondary(self) -> bool:
         return self.provenance == Provenance.SECONDARY
 

@@ -54,7 +54,7 @@ def test_researcher_follows_a_pledge_to_its_quoted_source(page, curated):
     assert "Delivered since 16 June 2025" in page.locator(".status-box").inner_text()
 
     quote = page.locator(".timeline blockquote").filter(has_text="all 12 recommendations")
-    quote.get_by_role("link", name="Offences against Children (written question 62612)").click()
+    quote.get_by_role("link", name="Offences against Children (written answer 62612)").click()
     assert "/sources/" in page.url
     assert "#citation-" in page.url
     cited = page.locator(page.url[page.url.index("#") :])
