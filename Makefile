@@ -44,11 +44,14 @@ test: install browser ## Run the whole test suite (PostgreSQL when DATABASE_URL 
 
 # PostgreSQL database the benchmarks may create and empty (set BENCH_DATABASE_URL= to skip).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker_bench
+# The site benchmark keeps its large dataset in its own database on the same server.
+BENCH_SITE_DATABASE_URL ?= $(dir $(BENCH_DATABASE_URL))tracker_bench_site
 
 bench: install ## Run the benchmarks in benchmarks/ (SQLite, and PostgreSQL at $BENCH_DATABASE_URL)
 	$(PY) benchmarks/import_sources.py
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
-		$(PY) benchmarks/import_sources.py --database-url "$(BENCH_DATABASE_URL)"; fi
+		$(PY) benchmarks/import_sources.py --database-url "$(BENCH_DATABASE_URL)" && \
+		$(PY) benchmarks/site.py --database-url "$(BENCH_SITE_DATABASE_URL)"; fi
 
 lint: install ## ruff check and ruff format --check
 	$(VENV)/bin/ruff check .

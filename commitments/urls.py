@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("commitments/", views.CommitmentListView.as_view(), name="list"),
     path("commitments/<slug:slug>/", views.CommitmentDetailView.as_view(), name="detail"),
+    path("funding/", views.FundingView.as_view(), name="funding"),
+    path("methodology/", views.MethodologyView.as_view(), name="methodology"),
 ]

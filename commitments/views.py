@@ -1,58 +1,140 @@
-from django.db.models import Count, Prefetch, Q
+import datetime
+
+from django.db.models import Count, F, Prefetch, Q, Sum
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .filters import SORTS, CommitmentFilter
 from .models import (
+    CLOSED_STATUSES,
+    STATUS_DEFINITIONS,
     Announcement,
     Citation,
     Commitment,
     CommitmentLink,
     FundingLine,
+    FundingStage,
     Status,
 )
+
+STALE_AFTER_MONTHS = 6
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` months earlier (the month's last day when it has no such day)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def healthz(request):
+    """A trivial view for load balancers and for the benchmark's baseline."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def public_funding(on: datetime.date):
+    """Cited funding lines of public commitments, as stated by `on` (undated ones included)."""
+    return FundingLine.objects.evidenced().filter(
+        Q(stated_on__lte=on) | Q(stated_on__isnull=True),
+        commitment__in=Commitment.objects.published().on_record(on),
+    )
+
+
+def totals_by_stage(lines) -> list[dict]:
+    """Money by stage, counting each sum once: lines that are another source's figure for the
+    same money, and parts of a larger line, are left out of the totals."""
+    independent = lines.filter(same_money_as__isnull=True, parent__isnull=True)
+    sums = dict(
+        independent.order_by()
+        .values_list("stage")
+        .annotate(total=Sum("amount"))
+        .values_list("stage", "total")
+    )
+    return [{"stage": stage, "total": sums.get(stage.value) or 0} for stage in FundingStage]
+
+
+def disagreeing(lines):
+    """Lines whose figure differs from another source's figure for the same money."""
+    return lines.filter(same_money_as__isnull=False).exclude(amount=F("same_money_as__amount"))
 
 
 class HomeView(TemplateView):
     template_name = "commitments/home.html"
 
     def get_context_data(self, **kwargs):
-        today = timezone.localdate()
-        commitments = Commitment.objects.published().as_of(today).filter(status__isnull=False)
+        on = self.request.as_of
+        commitments = Commitment.objects.published().on_record(on).as_of(on)
         counts = dict(
             commitments.order_by()
             .values_list("status")
             .annotate(n=Count("pk"))
             .values_list("status", "n")
         )
-        by_status = [(status, counts.get(status.value, 0)) for status in Status]
+        total = sum(counts.values())
+        by_status = [{"status": status, "count": counts.get(status.value, 0)} for status in Status]
         latest = (
             Announcement.objects.evidenced()
-            .filter(commitment__in=Commitment.objects.published(), date__lte=today)
+            .filter(commitment__in=Commitment.objects.published(), date__lte=on)
             .select_related("commitment")
             .order_by("-date", "-pk")[:10]
         )
+        stale_before = months_before(on, STALE_AFTER_MONTHS)
+        lines = public_funding(on)
         return super().get_context_data(
-            today=today,
             by_status=by_status,
-            total=sum(counts.values()),
+            total=total,
             overdue=commitments.filter(is_overdue=True).order_by("deadline", "title"),
             latest=latest,
+            money=totals_by_stage(lines),
+            disagreements=disagreeing(lines).count(),
+            stale=commitments.exclude(status__in=CLOSED_STATUSES)
+            .filter(last_evidence_on__lt=stale_before)
+            .order_by("last_evidence_on", "title"),
+            stale_before=stale_before,
             **kwargs,
         )
 
 
 class CommitmentListView(ListView):
+    """The filterable list; every parameter goes through CommitmentFilter."""
+
     template_name = "commitments/commitment_list.html"
     context_object_name = "commitments"
     paginate_by = 50
 
-    def get_queryset(self):
-        self.today = timezone.localdate()
-        return Commitment.objects.published().for_list(self.today).filter(status__isnull=False)
+    def get(self, request, *args, **kwargs):
+        self.filterset = CommitmentFilter(
+            request.GET, queryset=Commitment.objects.published(), request=request
+        )
+        if not self.filterset.is_valid():
+            self.object_list = Commitment.objects.none()
+            return self.render_to_response(self.get_context_data(), status=400)
+        self.object_list = self.filterset.qs
+        try:
+            context = self.get_context_data()
+        except Http404:
+            self.object_list = Commitment.objects.none()
+            self.page_error = True
+            return self.render_to_response(self.get_context_data(), status=404)
+        return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(today=self.today, **kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            filter=self.filterset,
+            filter_query=params.urlencode(),
+            page_error=getattr(self, "page_error", False),
+            requested_page=self.request.GET.get("page", ""),
+            sorts=SORTS,
+            **kwargs,
+        )
 
 
 class CommitmentDetailView(DetailView):
@@ -60,17 +142,17 @@ class CommitmentDetailView(DetailView):
     context_object_name = "commitment"
 
     def get_object(self, queryset=None):
-        self.today = timezone.localdate()
+        on = self.request.as_of
         cited = Citation.objects.select_related("source")
         queryset = (
             Commitment.objects.published()
-            .as_of(self.today)
+            .as_of(on)
             .select_related("parent")
             .prefetch_related(
                 Prefetch(
                     "announcements",
                     queryset=Announcement.objects.evidenced()
-                    .filter(date__lte=self.today)
+                    .filter(date__lte=on)
                     .prefetch_related(Prefetch("citations", queryset=cited)),
                     to_attr="timeline",
                 ),
@@ -78,43 +160,103 @@ class CommitmentDetailView(DetailView):
                     "funding_lines",
                     queryset=FundingLine.objects.evidenced()
                     .with_flags()
-                    .filter(Q(stated_on__lte=self.today) | Q(stated_on__isnull=True))
+                    .select_related("same_money_as__commitment", "parent__commitment")
+                    .filter(Q(stated_on__lte=on) | Q(stated_on__isnull=True))
                     .prefetch_related(Prefetch("citations", queryset=cited)),
                     to_attr="cited_funding",
                 ),
-                Prefetch(
-                    "citations",
-                    queryset=cited.of_pledges(),
-                    to_attr="pledge_quotes",
-                ),
+                Prefetch("citations", queryset=cited.of_pledges(), to_attr="pledge_quotes"),
                 Prefetch(
                     "children",
-                    queryset=Commitment.objects.published().as_of(self.today),
+                    queryset=Commitment.objects.published().on_record(on).as_of(on),
                     to_attr="published_children",
                 ),
                 Prefetch(
                     "links_out",
                     queryset=CommitmentLink.objects.filter(
-                        to_commitment__in=Commitment.objects.published()
+                        to_commitment__in=Commitment.objects.published().on_record(on)
                     ).select_related("to_commitment"),
                     to_attr="published_links_out",
                 ),
                 Prefetch(
                     "links_in",
                     queryset=CommitmentLink.objects.filter(
-                        from_commitment__in=Commitment.objects.published()
+                        from_commitment__in=Commitment.objects.published().on_record(on)
                     ).select_related("from_commitment"),
                     to_attr="published_links_in",
                 ),
             )
         )
-        return get_object_or_404(queryset, slug=self.kwargs["slug"], status__isnull=False)
+        commitment = get_object_or_404(queryset, slug=self.kwargs["slug"])
+        if commitment.status is None:
+            raise Http404("Not on record on this date")
+        return commitment
 
     def get_context_data(self, **kwargs):
         state = self.object.state
+        timeline = self.object.timeline
+        deadlines = [event for event in timeline if event.new_deadline]
         return super().get_context_data(
-            today=self.today,
             state=state,
-            status_event=state.status_event(self.object.timeline),
+            status_event=state.status_event(timeline),
+            deadline_history=deadlines,
             **kwargs,
         )
+
+
+class FundingView(TemplateView):
+    template_name = "commitments/funding.html"
+
+    def get_context_data(self, **kwargs):
+        on = self.request.as_of
+        lines = public_funding(on)
+        flagged = (
+            lines.with_flags()
+            .select_related("commitment", "parent__commitment", "same_money_as__commitment")
+            .prefetch_related(
+                Prefetch("citations", queryset=Citation.objects.select_related("source"))
+            )
+            .order_by("commitment__title", "commitment_id", "stated_on", "pk")
+        )
+        rows = list(flagged)
+        groups: dict[int, dict] = {}
+        for line in rows:
+            group = groups.setdefault(
+                line.commitment_id, {"commitment": line.commitment, "lines": []}
+            )
+            group["lines"].append(line)
+        return super().get_context_data(
+            totals=totals_by_stage(lines),
+            groups=list(groups.values()),
+            disagreements=[line for line in rows if line.disagrees and line.same_money_as_id],
+            not_adding_up=[
+                line
+                for line in rows
+                if line.children_total is not None and line.children_total != line.amount
+            ],
+            line_count=len(rows),
+            **kwargs,
+        )
+
+
+class MethodologyView(TemplateView):
+    template_name = "commitments/methodology.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            definitions=[(status, STATUS_DEFINITIONS[status]) for status in Status],
+            closed=[Status(value).label for value in CLOSED_STATUSES],
+            stale_months=STALE_AFTER_MONTHS,
+            **kwargs,
+        )
+
+
+def citations_on_record(on: datetime.date):
+    """Citations of public commitments whose claim is on record by `on`."""
+    public = Commitment.objects.published().on_record(on)
+    return Citation.objects.filter(commitment__in=public).filter(
+        Q(announcement__isnull=True, funding_line__isnull=True)
+        | Q(announcement__date__lte=on)
+        | Q(funding_line__stated_on__lte=on)
+        | Q(funding_line__isnull=False, funding_line__stated_on__isnull=True)
+    )

@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from commitments.views import healthz
+
 admin.site.site_header = "Grooming-gangs commitments tracker: editors"
 admin.site.site_title = "Tracker admin"
 admin.site.index_title = "Edit the record"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("sources/", include("sources.urls")),
+    path("healthz/", healthz, name="healthz"),
+    path("sources/", include("commitments.source_urls")),
     path("", include("commitments.urls")),
 ]

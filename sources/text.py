@@ -12,6 +12,7 @@ Case, punctuation, spelling and ellipses are left alone: a quote that differs in
 does not match.
 """
 
+import itertools
 import re
 
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc"
@@ -41,3 +42,59 @@ def contains_quote(haystack: str, quote: str, *, normalised: bool = False) -> bo
     """
     needle = normalise(quote)
     return bool(needle) and needle in (haystack if normalised else normalise(haystack))
+
+
+def _normalised_with_positions(text: str) -> tuple[str, list[int]]:
+    """`normalise(text)` and, for each of its characters, its index in `text`."""
+    translated = text.translate(_TRANSLATION)  # one character for one: positions hold
+    chars: list[str] = []
+    positions: list[int] = []
+    in_space = False
+    for index, char in enumerate(translated):
+        if char.isspace():
+            if not in_space and chars:
+                chars.append(" ")
+                positions.append(index)
+            in_space = True
+        else:
+            chars.append(char)
+            positions.append(index)
+            in_space = False
+    if chars and chars[-1] == " ":
+        chars.pop()
+        positions.pop()
+    return "".join(chars), positions
+
+
+def quote_span(text: str, quote: str) -> tuple[int, int] | None:
+    """Where `quote` appears in `text`, as (start, end) indices of `text`, by the same rule as
+    `contains_quote`; None when it does not appear."""
+    needle = normalise(quote)
+    if not needle:
+        return None
+    haystack, positions = _normalised_with_positions(text)
+    at = haystack.find(needle)
+    if at < 0:
+        return None
+    return positions[at], positions[at + len(needle) - 1] + 1
+
+
+def segments(text: str, spans: list[tuple[int, int, object]]) -> list[dict]:
+    """Cut `text` at every span boundary.
+
+    Returns dicts with `text`, `marks` (the objects whose span covers the piece) and `starts`
+    (the objects whose span begins with the piece), in order; pieces cover the whole text.
+    """
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    out = []
+    for start, end in itertools.pairwise(cuts):
+        if start == end:
+            continue
+        out.append(
+            {
+                "text": text[start:end],
+                "marks": [obj for s, e, obj in spans if s <= start and end <= e],
+                "starts": [obj for s, _, obj in spans if s == start],
+            }
+        )
+    return out

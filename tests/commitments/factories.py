@@ -84,3 +84,46 @@ def event(commitment, date, *, source=None, **kwargs) -> Announcement:
     extra = {"source": source} if source is not None else {}
     CitationFactory(commitment=commitment, announcement=announcement, **extra)
     return announcement
+
+
+def bulk_published(
+    n: int, *, on=None, parent=None, deadline=None, money=False
+) -> list[Commitment]:
+    """`n` public commitments, each with a cited status-setting event (and optionally a cited
+    funding line), created with bulk_create: fast enough for a thousand. Quotes are real
+    substrings of one shared source, as the citation check requires."""
+    from commitments.models import Citation, FundingLine, FundingStage, Status
+
+    on = on or datetime.date(2025, 1, 1)
+    source = SourceDocumentFactory()
+    commitments = Commitment.objects.bulk_create(
+        Commitment(slug=f"bulk-{i}", title=f"Bulk commitment {i:04d}", pledge_text="We will act.",
+                   theme="policing", lead_department="home_office", parent=parent, version=1)
+        for i in range(n)
+    )  # fmt: skip
+    events = Announcement.objects.bulk_create(
+        Announcement(commitment=c, date=on, kind="progress", summary=f"Step {c.pk}.",
+                     new_status=Status.IN_PROGRESS, new_deadline=deadline,
+                     deadline_wording="by then" if deadline else "", version=1)
+        for c in commitments
+    )  # fmt: skip
+    citations = [
+        Citation(commitment=c, source=source, quote=QUOTE, version=1) for c in commitments
+    ]
+    citations += [
+        Citation(commitment=e.commitment, announcement=e, source=source, quote=QUOTE, version=1)
+        for e in events
+    ]
+    if money:
+        lines = FundingLine.objects.bulk_create(
+            FundingLine(commitment=c, amount=1000, stage=FundingStage.ANNOUNCED, stated_on=on,
+                        version=1)
+            for c in commitments
+        )  # fmt: skip
+        citations += [
+            Citation(commitment=line.commitment, funding_line=line, source=source, quote=QUOTE,
+                     version=1)
+            for line in lines
+        ]  # fmt: skip
+    Citation.objects.bulk_create(citations)
+    return commitments

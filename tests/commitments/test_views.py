@@ -13,6 +13,7 @@ from tests.commitments.factories import (
     CitationFactory,
     CommitmentFactory,
     FundingLineFactory,
+    bulk_published,
     event,
     published_commitment,
 )
@@ -57,7 +58,7 @@ def overdue_pledge():
 
 def test_home_shows_counts_overdue_and_latest(client, audit, overdue_pledge):
     text = visible_text(client.get("/"))
-    assert "2 commitments tracked" in text
+    assert "2 commitments on record" in text
     assert "Delivered 1" in text
     assert "Announced 1" in text
     days = (timezone.localdate() - D(2025, 5, 31)).days
@@ -115,36 +116,57 @@ def test_source_page_shows_metadata_text_and_what_cites_it(client, audit):
     assert response.status_code == 200
     assert f'id="citation-{citation.pk}"' in html
     assert citation.source.sha256 in html
-    assert "supports the announcement of" in visible_text(response)
+    assert "supports: the announcement of 16 January 2025 of Casey audit" in visible_text(response)
 
 
-@pytest.mark.parametrize("n", [5, 50])
+@pytest.mark.parametrize("n", [10, 1000])
 def test_list_query_count_does_not_grow_with_commitments(client, django_assert_num_queries, n):
     parent = published_commitment(title="Parent")
     event(parent, D(2025, 1, 1), new_status=Status.ANNOUNCED)
-    for i in range(n):
-        commitment = published_commitment(title=f"C{i}", parent=parent)
-        event(commitment, D(2025, 1, 1), new_status=Status.IN_PROGRESS, new_deadline=D(2025, 3, 1))
-    # savepoint + paginator count + release (ATOMIC_REQUESTS), then the page itself
+    bulk_published(n, parent=parent, deadline=D(2025, 3, 1), money=True)
+    # savepoint, paginator count, the page (status, money and parent in one query), release
     with django_assert_num_queries(4):
         response = client.get(reverse("commitments:list"))
+    assert response.status_code == 200
     assert response.context["paginator"].count == n + 1
+    assert len(response.context["commitments"]) == min(50, n + 1)
+    # The same budget with every filter and a sort that needs extra annotations.
+    params = {
+        "q": "Bulk", "status": ["in_progress", "announced"], "theme": "policing",
+        "department": "home_office", "overdue": "true", "has_funding": "true",
+        "announced_after": "2024-01-01", "announced_before": "2026-01-01",
+        "as_of": "2025-06-01", "sort": "-announced",
+    }  # fmt: skip
+    with django_assert_num_queries(4):
+        response = client.get(reverse("commitments:list"), params)
+    assert response.status_code == 200
+    assert response.context["paginator"].count == n
 
 
-@pytest.mark.parametrize("n", [2, 20])
+@pytest.mark.parametrize("n", [2, 200])
 def test_detail_query_count_does_not_grow_with_events(client, django_assert_num_queries, n):
     commitment = published_commitment(slug="big")
     for i in range(n):
-        event(commitment, D(2025, 1, 1) + datetime.timedelta(days=i), new_status=Status.ANNOUNCED)
+        day = datetime.timedelta(days=i)
+        event(commitment, D(2025, 1, 1) + day, new_status=Status.ANNOUNCED,
+              new_deadline=D(2026, 1, 1) + day, deadline_wording="soon")  # fmt: skip
+    for _ in range(min(n, 20)):
         line = FundingLineFactory(commitment=commitment)
         CitationFactory(commitment=commitment, funding_line=line)
     # savepoint, commitment, timeline + its citations, funding + its citations, pledge
     # citations, children, links out, links in, release
     with django_assert_num_queries(11):
-        assert client.get("/commitments/big/").status_code == 200
+        response = client.get("/commitments/big/")
+    assert response.status_code == 200
+    assert len(response.context["commitment"].timeline) == n
 
 
-def test_home_query_count_is_fixed(client, django_assert_num_queries, audit, overdue_pledge):
-    # savepoint, release, then counts by status, the overdue list and the latest events
-    with django_assert_num_queries(5):
-        assert client.get("/").status_code == 200
+@pytest.mark.parametrize("n", [10, 1000])
+def test_home_query_count_does_not_grow_with_commitments(client, django_assert_num_queries, n):
+    bulk_published(n, deadline=D(2025, 3, 1), money=True)
+    # savepoint, counts by status, overdue, latest, money by stage, disagreements, no news
+    # for six months, release
+    with django_assert_num_queries(8):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["total"] == n

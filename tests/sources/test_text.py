@@ -44,3 +44,28 @@ def test_any_slice_of_a_text_is_found_in_it(text, start, length):
 @given(st.text())
 def test_normalise_is_idempotent(text):
     assert normalise(normalise(text)) == normalise(text)
+
+
+def test_quote_span_maps_a_normalised_match_back_to_the_stored_text():
+    from sources.text import quote_span
+
+    text = "Intro.\n\nThe Home Secretary\u2019s   plan \u2013 backed by\n\u00a3 5m. End."
+    start, end = quote_span(text, "Secretary's plan - backed by \u00a3 5m.")
+    assert text[start:end] == "Secretary\u2019s   plan \u2013 backed by\n\u00a3 5m."
+    assert quote_span(text, "not there") is None
+    assert quote_span(text, "   ") is None
+
+
+def test_segments_cover_the_text_and_mark_overlapping_passages():
+    from sources.text import segments
+
+    text = "abcdefghij"
+    pieces = segments(text, [(2, 6, "A"), (4, 8, "B")])
+    assert "".join(p["text"] for p in pieces) == text
+    assert [(p["text"], p["marks"], p["starts"]) for p in pieces] == [
+        ("ab", [], []),
+        ("cd", ["A"], ["A"]),
+        ("ef", ["A", "B"], ["B"]),
+        ("gh", ["B"], []),
+        ("ij", [], []),
+    ]

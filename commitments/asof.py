@@ -1,0 +1,70 @@
+"""The `as_of` parameter: every public page can show the tracker as it stood on a past date.
+
+`AsOfMiddleware` reads `?as_of=YYYY-MM-DD` once per request and sets `request.as_of` (the date
+to show; today when absent) and `request.as_of_given`. A malformed or future date is answered
+with a 400 page that says what is wrong; it never reaches a view. The context processor puts
+the date in every template, and `{% as_of_url %}` keeps it on links between pages.
+"""
+
+import datetime
+
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+PARAM = "as_of"
+
+
+class InvalidDate(ValueError):
+    pass
+
+
+def parse_as_of(raw: str | None, today: datetime.date) -> datetime.date | None:
+    """The date in `raw` (None when absent or empty); InvalidDate when it is not usable."""
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        day = datetime.date.fromisoformat(raw.strip())
+    except ValueError:
+        message = f"“{raw[:40]}” is not a date: write it as YYYY-MM-DD, e.g. 2025-03-01."
+        raise InvalidDate(message) from None
+    if day > today:
+        raise InvalidDate(
+            f"{day:%-d %B %Y} is in the future: the tracker can only show what was known on or "
+            "before today."
+        )
+    return day
+
+
+class AsOfMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        today = timezone.localdate()
+        request.today = today
+        try:
+            given = parse_as_of(request.GET.get(PARAM), today)
+        except InvalidDate as error:
+            request.as_of, request.as_of_given = today, False
+            response = TemplateResponse(
+                request,
+                "400.html",
+                {"message": f"The as_of date is not valid. {error}", "parameter": PARAM},
+                status=400,
+            )
+            return response.render()
+        request.as_of = given or today
+        request.as_of_given = given is not None
+        return self.get_response(request)
+
+
+def as_of(request):
+    """Template context: `as_of` (the date shown), `as_of_given`, `as_of_query`, `today`."""
+    day = getattr(request, "as_of", None)
+    given = getattr(request, "as_of_given", False)
+    return {
+        "as_of": day,
+        "as_of_given": given,
+        "as_of_query": f"{PARAM}={day.isoformat()}" if given else "",
+        "today": getattr(request, "today", None) or timezone.localdate(),
+    }

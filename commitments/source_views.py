@@ -1,0 +1,110 @@
+"""Public pages for sources. They live here, not in the sources app, because they show which
+claims of which commitments cite each passage; the sources app knows nothing of commitments."""
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from sources.filters import SourceFilter
+from sources.models import SourceDocument
+from sources.text import quote_span, segments
+
+from .models import Announcement, Citation, Commitment
+
+
+def citations_on_record(on):
+    """Citations of public commitments whose claim is on record by `on`."""
+    public = Commitment.objects.published().on_record(on)
+    return Citation.objects.filter(commitment__in=public).filter(
+        Q(announcement__isnull=True, funding_line__isnull=True)
+        | Q(announcement__date__lte=on, announcement__in=Announcement.objects.evidenced())
+        | Q(funding_line__stated_on__lte=on)
+        | Q(funding_line__isnull=False, funding_line__stated_on__isnull=True)
+    )
+
+
+def sources_on_record(on):
+    """Sources published by `on`, and undated ones (which the tracker cannot place)."""
+    return SourceDocument.objects.filter(Q(published_on__lte=on) | Q(published_on__isnull=True))
+
+
+class SourceListView(ListView):
+    template_name = "sources/source_list.html"
+    context_object_name = "sources"
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        on = request.as_of
+        base = sources_on_record(on).order_by("-published_on", "title", "pk")
+        departments = (
+            SourceDocument.objects.exclude(department="")
+            .order_by("department")
+            .values_list("department", flat=True)
+            .distinct()
+        )
+        self.filterset = SourceFilter(
+            request.GET, queryset=base, request=request, departments=list(departments)
+        )
+        if not self.filterset.is_valid():
+            self.object_list = SourceDocument.objects.none()
+            return self.render_to_response(self.get_context_data(), status=400)
+        self.object_list = self.filterset.qs
+        try:
+            context = self.get_context_data()
+        except Http404:
+            self.object_list = SourceDocument.objects.none()
+            self.page_error = True
+            return self.render_to_response(self.get_context_data(), status=404)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            filter=self.filterset,
+            filter_query=params.urlencode(),
+            page_error=getattr(self, "page_error", False),
+            requested_page=self.request.GET.get("page", ""),
+            **kwargs,
+        )
+
+
+class SourceDetailView(DetailView):
+    template_name = "sources/source_detail.html"
+    context_object_name = "source"
+
+    def get_object(self, queryset=None):
+        on = self.request.as_of
+        cited = (
+            citations_on_record(on)
+            .select_related("commitment", "announcement", "funding_line")
+            .order_by("pk")
+        )
+        queryset = SourceDocument.objects.prefetch_related(
+            Prefetch("citations", queryset=cited, to_attr="public_citations")
+        )
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        source = self.object
+        passages: dict[tuple[int, int], dict] = {}
+        unplaced = []
+        for citation in source.public_citations:
+            span = quote_span(source.text, citation.quote)
+            if span is None:  # cannot happen for a verified citation; shown, never hidden
+                unplaced.append(citation)
+                continue
+            passage = passages.setdefault(span, {"span": span, "citations": []})
+            passage["citations"].append(citation)
+        ordered = sorted(passages.values(), key=lambda p: p["span"])
+        for number, passage in enumerate(ordered, start=1):
+            passage["number"] = number
+            passage["anchor"] = f"citation-{passage['citations'][0].pk}"
+        spans = [(*p["span"], p) for p in ordered]
+        return super().get_context_data(
+            pieces=segments(source.text, spans),
+            passages=ordered,
+            unplaced=unplaced,
+            **kwargs,
+        )
