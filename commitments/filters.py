@@ -59,7 +59,10 @@ class CommitmentFilter(django_filters.FilterSet):
         help_text="Words in the pledge, its timeline or its sources.",
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=Status.choices, method="filter_status", widget=forms.CheckboxSelectMultiple
+        choices=Status.choices,
+        method="filter_status",
+        widget=forms.CheckboxSelectMultiple,
+        label="Status",
     )
     theme = django_filters.ChoiceFilter(choices=Theme.choices, empty_label="Any theme")
     department = django_filters.ChoiceFilter(

@@ -57,8 +57,11 @@ def test_researcher_follows_a_pledge_to_its_quoted_source(page, curated):
     quote.get_by_role("link", name="Offences against Children (written answer 62612)").click()
     assert "/sources/" in page.url
     assert "#citation-" in page.url
-    cited = page.locator(page.url[page.url.index("#") :])
-    assert "all 12 recommendations" in cited.inner_text()
+    # The link lands on the passage in the stored text, highlighted.
+    passage = page.locator(page.url[page.url.index("#") :] + " + mark")
+    assert "On 16 June the Government accepted all 12" in passage.inner_text()
+    assert passage.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert passage.is_visible()
     assert "Jess Phillips" in page.locator(".metadata").inner_text()
 
 
@@ -123,3 +126,76 @@ def test_editor_imports_a_source_by_upload_and_checks_it_before_saving(
         .rstrip("\n")
     )
     assert source.answered_by == "Jess Phillips"
+
+
+def test_researcher_filters_the_list_by_status_through_the_form(page, curated):
+    page.goto(curated.url + "/commitments/")
+    page.get_by_role("group", name="Status").get_by_label("Superseded").check()
+    page.get_by_role("button", name="Apply filters").click()
+    assert "status=superseded" in page.url
+    assert page.get_by_role("status").inner_text().startswith("1 commitment match")
+    rows = page.locator("table.list tbody tr")
+    assert rows.count() == 1
+    assert "£5m fund for victim-centred, locally-led inquiries" in rows.first.inner_text()
+    assert page.get_by_role("group", name="Status").get_by_label("Superseded").is_checked()
+    rows.first.get_by_role("link").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("£5m fund")
+    assert "Superseded since 9 December 2025" in page.locator(".status-box").inner_text()
+
+
+def test_as_of_shows_the_casey_audit_before_it_was_delivered(page, curated):
+    page.goto(curated.url + "/commitments/?as_of=2025-03-01")
+    banner = page.get_by_role("region", name="Date shown")
+    assert "as it stood on 1 March 2025" in banner.inner_text()
+    row = page.locator("table.list tbody tr").filter(has_text="Baroness Casey")
+    assert "In progress" in row.inner_text()
+    assert "Delivered" not in row.inner_text()
+    assert "National statutory inquiry" not in page.locator("table.list").inner_text()
+    row.get_by_role("link").click()
+    assert "as_of=2025-03-01" in page.url  # links keep the date
+    assert "Status on 1 March 2025" in page.locator(".status-box").inner_text()
+    assert "In progress since 20 February 2025" in page.locator(".status-box").inner_text()
+    assert "16 June 2025" not in page.locator(".timeline").inner_text()
+    banner.get_by_role("link", name="See it as of today").click()
+    assert "Delivered since 16 June 2025" in page.locator(".status-box").inner_text()
+
+
+def test_filter_form_works_by_keyboard_alone(page, curated):
+    page.goto(curated.url + "/commitments/")
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to main content"
+    for _ in range(30):  # through the header links to the search box
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "q":
+            break
+    assert page.evaluate("document.activeElement.name") == "q"
+    page.keyboard.type("Casey")
+    page.keyboard.press("Tab")  # first status checkbox: Announced
+    page.keyboard.press("Tab")  # In progress
+    page.keyboard.press("Tab")  # Delivered
+    assert page.evaluate("document.activeElement.value") == "delivered"
+    page.keyboard.press("Space")
+    # focus is visible: the outline drawn for :focus-visible
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")  # submits the form
+    page.wait_for_url("**/commitments/?*")
+    assert "q=Casey" in page.url
+    assert "status=delivered" in page.url
+    titles = page.locator("table.list tbody th").all_inner_texts()
+    assert any("Baroness Casey" in title for title in titles)
+    assert all("Delivered" in row for row in page.locator("table.list tbody tr").all_inner_texts())
+
+
+def test_invalid_parameters_show_a_message_not_an_error(page, curated):
+    response = page.goto(curated.url + "/commitments/?status=bogus&announced_after=2025-02-30")
+    assert response.status == 400
+    alert = page.get_by_role("alert").inner_text()
+    assert "could not be applied" in alert
+    assert "Status" in alert
+    response = page.goto(curated.url + "/commitments/?page=9999")
+    assert response.status == 404
+    assert "There is no page 9999" in page.get_by_role("alert").inner_text()
+    response = page.goto(curated.url + "/funding/?as_of=yesterday")
+    assert response.status == 400
+    assert "is not a date" in page.get_by_role("alert").inner_text()
