@@ -21,6 +21,10 @@ BENCH_SITE_DATABASE_URL) is created if missing and migrated; the data is generat
 the database does not already hold the expected counts (`--regenerate` empties and refills
 it). `--quick` uses a tenth of the data, in a database whose name ends in `_quick`.
 `--queries` also prints, per page, the SQL queries one request runs and the slowest of them.
+
+gunicorn runs config.settings.production through benchmarks/site_settings.py, which only moves
+STATIC_ROOT to a temporary folder (the manifest storage needs `collectstatic`); the client
+sends `X-Forwarded-Proto: https`, as the TLS proxy in front of gunicorn would.
 """
 
 import argparse
@@ -469,15 +473,15 @@ def get(port: int, path: str, timeout: float = 60) -> tuple[int, bytes]:
 
 
 class Gunicorn:
-    def __init__(self, env: dict[str, str], workers: int, log: Path):
+    def __init__(self, env: dict[str, str], workers: int, log: Path, probe: str):
         self.port = free_port()
-        self.log = log
+        self.log, self.probe = log, probe
         binary = Path(sys.executable).with_name("gunicorn")
         if not binary.exists():
             binary = ROOT / ".venv" / "bin" / "gunicorn"
         self.command = [
             str(binary), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(workers), "--error-logfile", str(log),
+            "--workers", str(workers), "--error-logfile", str(log), "--no-control-socket",
         ]  # fmt: skip
         self.env = env
         self.process: subprocess.Popen | None = None
@@ -490,7 +494,7 @@ class Gunicorn:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 self.fail(f"gunicorn exited with status {self.process.returncode}")
-            if get(self.port, "/", timeout=5)[0]:
+            if get(self.port, self.probe, timeout=5)[0]:  # any HTTP answer
                 return self
             time.sleep(0.2)
         self.fail("gunicorn did not answer within 60 s")
@@ -571,13 +575,14 @@ def latency(port: int, page: Page, requests: int, max_seconds: float) -> None:
 
 
 def pick_detail_slug() -> str:
-    """A typical commitment's slug: not a package, ten announcements."""
-    from django.db.models import Count
+    """A typical commitment's slug: in no package, not a package, ten announcements."""
+    from django.db.models import Count, Exists, OuterRef
 
     from commitments.models import Commitment
 
     slugs = list(
-        Commitment.objects.filter(parent__isnull=False)
+        Commitment.objects.filter(parent__isnull=True)
+        .exclude(Exists(Commitment.objects.filter(parent=OuterRef("pk"))))
         .annotate(n=Count("announcements"))
         .filter(n=10)
         .order_by("pk")
@@ -684,7 +689,7 @@ def main() -> None:
         server = connection.cursor().connection.server_version
         connection.close()  # gunicorn's workers open their own
 
-        with Gunicorn(env, args.workers, Path(tmp) / "gunicorn.log") as gunicorn:
+        with Gunicorn(env, args.workers, Path(tmp) / "gunicorn.log", pages[0].path) as gunicorn:
             port = gunicorn.port
             for page in pages:
                 status, body = get(port, page.path)
@@ -743,7 +748,7 @@ def main() -> None:
         failed = [page for page in pages if page.failure]
         if failed:
             tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
-            if tail.strip():
+            if any(word in tail for word in ("[ERROR]", "[CRITICAL]", "Traceback")):
                 print(f"\ngunicorn's error log (end):\n{tail}")
             sys.exit("FAILED: " + "; ".join(f"{p.path}: {p.failure}" for p in failed))
 

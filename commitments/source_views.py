@@ -14,9 +14,13 @@ from .models import Announcement, Citation, Commitment
 
 
 def citations_on_record(on):
-    """Citations of public commitments whose claim is on record by `on`."""
+    """Citations of public commitments whose claim is on record by `on`, from sources
+    published by then (or undated)."""
     public = Commitment.objects.published().on_record(on)
-    return Citation.objects.filter(commitment__in=public).filter(
+    return Citation.objects.filter(
+        Q(source__published_on__lte=on) | Q(source__published_on__isnull=True),
+        commitment__in=public,
+    ).filter(
         Q(announcement__isnull=True, funding_line__isnull=True)
         | Q(announcement__date__lte=on, announcement__in=Announcement.objects.evidenced())
         | Q(funding_line__stated_on__lte=on)
@@ -55,6 +59,7 @@ class SourceListView(ListView):
         except Http404:
             self.object_list = SourceDocument.objects.none()
             self.page_error = True
+            self.paginate_by = None  # render the message without paginating again
             return self.render_to_response(self.get_context_data(), status=404)
         return self.render_to_response(context)
 

@@ -121,6 +121,7 @@ class CommitmentListView(ListView):
         except Http404:
             self.object_list = Commitment.objects.none()
             self.page_error = True
+            self.paginate_by = None  # render the message without paginating again
             return self.render_to_response(self.get_context_data(), status=404)
         return self.render_to_response(context)
 

@@ -1,0 +1,383 @@
+"""The public site over the curated dataset: filters, as_of, search, money, sources, errors."""
+
+import datetime
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from commitments.models import Commitment, Status
+from sources.models import SourceDocument
+from tests.commitments.factories import CommitmentFactory, event, published_commitment
+from tests.commitments.test_views import visible_text
+
+pytestmark = pytest.mark.django_db
+LIST = "/commitments/"
+
+
+@pytest.fixture
+def curated():
+    call_command("load_curated", verbosity=0)
+
+
+def slugs(response) -> list[str]:
+    return [c.slug for c in response.context["commitments"]]
+
+
+# -- the list and its FilterSet ----------------------------------------------------------------
+
+
+def test_status_is_repeatable(client, curated):
+    response = client.get(LIST, {"status": ["delivered", "superseded"]})
+    assert response.status_code == 200
+    assert sorted(slugs(response)) == [
+        "casey-national-audit",
+        "iicsa-timetable-by-easter",
+        "local-inquiries-fund",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"theme": "online"}, {"undercover-online-network", "child-abuse-image-database"}),
+        ({"department": "moj"}, {"grooming-aggravating-factor"}),
+        ({"overdue": "true"}, {"national-statutory-inquiry"}),
+        (
+            {"overdue": "true", "as_of": "2025-06-01"},
+            {"casey-national-audit", "local-inquiries-fund"},  # both were due by 31 May
+        ),
+        ({"announced_after": "2025-06-01"}, {"national-statutory-inquiry"}),
+        (
+            {"announced_before": "2025-01-10"},
+            {
+                "mandatory-reporting-duty",
+                "victims-survivors-panel",
+                "grooming-aggravating-factor",
+                "data-collection-43-forces",
+                "cse-police-taskforce-funding",
+            },
+        ),
+        (
+            {"has_funding": "true", "theme": "inquiries"},
+            {"casey-national-audit", "local-inquiries-fund", "national-statutory-inquiry"},
+        ),
+    ],
+)
+def test_each_filter(client, curated, params, expected):
+    response = client.get(LIST, params)
+    assert response.status_code == 200
+    assert set(slugs(response)) == expected
+
+
+def test_has_funding_false_is_the_complement(client, curated):
+    with_money = set(slugs(client.get(LIST, {"has_funding": "true"})))
+    without = set(slugs(client.get(LIST, {"has_funding": "false"})))
+    assert with_money.isdisjoint(without)
+    assert len(with_money | without) == 16
+
+
+def test_as_of_hides_what_was_not_yet_on_record(client, curated):
+    response = client.get(LIST, {"as_of": "2025-03-01"})
+    assert "national-statutory-inquiry" not in slugs(response)
+    casey = next(c for c in response.context["commitments"] if c.slug == "casey-national-audit")
+    assert casey.state.status == Status.IN_PROGRESS
+    assert response.context["filter"].as_of_date == datetime.date(2025, 3, 1)
+    assert "as it stood on 1 March 2025" in visible_text(response)
+
+
+@pytest.mark.parametrize(
+    ("sort", "first"),
+    [
+        ("title", "a-timetable"),
+        ("-updated", "mandatory-reporting-duty"),
+        ("deadline", "iicsa-timetable-by-easter"),
+        ("-deadline", "national-statutory-inquiry"),
+        ("announced", "mandatory-reporting-duty"),
+        ("-announced", "national-statutory-inquiry"),
+        ("-since", "local-inquiries-fund"),
+    ],
+)
+def test_sorts(client, curated, sort, first):
+    order = slugs(client.get(LIST, {"sort": sort}))
+    assert len(order) == 16
+    if first == "a-timetable":
+        assert order[0] == "iicsa-timetable-by-easter"  # "A timetable for ..." sorts first
+    elif sort == "announced":
+        assert order[0] in {
+            "mandatory-reporting-duty",
+            "victims-survivors-panel",
+            "grooming-aggravating-factor",
+        }  # fmt: skip  (all 6 Jan 2025)
+    else:
+        assert order[0] == first
+
+
+def test_search_finds_words_in_pledges_timelines_and_sources(client, curated):
+    by_pledge = slugs(client.get(LIST, {"q": "Crowther"}))
+    assert "local-inquiries-fund" in by_pledge
+    by_timeline = slugs(client.get(LIST, {"q": "Beaconport"}))
+    assert "nfa-cases-reexamination" in by_timeline
+    nothing = client.get(LIST, {"q": "zebrafish"})
+    assert nothing.status_code == 200
+    assert slugs(nothing) == []
+    assert "0 commitments match" in visible_text(nothing)
+
+
+def test_search_ranks_a_commitments_own_words_first(client, curated):
+    if connection.vendor != "postgresql":
+        pytest.skip("ranking needs PostgreSQL full-text search")
+    order = slugs(client.get(LIST, {"q": "audit"}))
+    assert order[0] == "casey-national-audit"
+
+
+def test_search_uses_the_gin_indexes_on_postgresql(curated):
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes exist on PostgreSQL only")
+    from django.contrib.postgres.search import SearchQuery
+
+    from commitments.search import announcement_vector, commitment_vector
+    from sources.search import source_vector
+
+    query = SearchQuery("Beaconport", search_type="websearch", config="english")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            for model, vector, index in [
+                (Commitment, commitment_vector(), "commitments_commitment_search"),
+                (
+                    Commitment.announcements.rel.related_model,
+                    announcement_vector(),
+                    "commitments_announcement_search",
+                ),
+                (SourceDocument, source_vector(), "sources_source_search"),
+            ]:
+                plan = model.objects.annotate(d=vector).filter(d=query).explain()
+                assert index in plan, plan
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+
+
+def test_pagination_keeps_the_filters(client):
+    for i in range(55):
+        commitment = published_commitment(title=f"Item {i:02d}", theme="policing")
+        event(commitment, datetime.date(2025, 1, 1), new_status=Status.ANNOUNCED)
+    response = client.get(LIST, {"theme": "policing", "sort": "title"})
+    html = response.content.decode()
+    assert re.search(r'href="\?theme=policing&amp;sort=title&amp;page=2" rel="next"', html)
+    second = client.get(LIST, {"theme": "policing", "sort": "title", "page": 2})
+    assert [c.title for c in second.context["commitments"]] == [
+        f"Item {i:02d}" for i in range(50, 55)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"status": "bogus"}, "bogus is not one of the available choices"),
+        ({"theme": "nope"}, "Select a valid choice"),
+        ({"announced_after": "2025-02-30"}, "Enter a valid date"),
+        (
+            {"announced_after": "2025-06-01", "announced_before": "2025-01-01"},
+            "must be on or before",
+        ),
+        ({"overdue": "maybe"}, "Select a valid choice"),
+        ({"sort": "relevance"}, "needs a search"),
+        ({"sort": "; DROP TABLE"}, "Select a valid choice"),
+    ],
+)
+def test_invalid_filters_are_a_400_with_a_message(client, curated, params, message):
+    response = client.get(LIST, params)
+    assert response.status_code == 400
+    assert message in response.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
+    assert "could not be applied" in visible_text(response)
+
+
+@pytest.mark.parametrize("page", ["9999", "0", "-1", "abc"])
+def test_a_page_that_does_not_exist_is_a_message(client, curated, page):
+    response = client.get(LIST, {"page": page})
+    assert response.status_code == 404
+    assert f"There is no page {page}" in visible_text(response)
+
+
+# -- as_of on every page ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", LIST, "/commitments/casey-national-audit/", "/funding/", "/sources/", "/methodology/"],
+)
+def test_every_page_accepts_as_of_and_rejects_a_bad_one(client, curated, path):
+    good = client.get(path, {"as_of": "2025-07-01"})
+    assert good.status_code == 200
+    assert "as it stood on 1 July 2025" in visible_text(good)
+    for bad, why in [("2025-13-01", "is not a date"), ("soon", "is not a date"),
+                     ("2999-01-01", "is in the future")]:  # fmt: skip
+        response = client.get(path, {"as_of": bad})
+        assert response.status_code == 400
+        assert why in visible_text(response)
+
+
+def test_links_keep_the_as_of_date(client, curated):
+    html = client.get("/", {"as_of": "2025-07-01"}).content.decode()
+    links = re.findall(r'href="(/commitments/[a-z0-9-]+/[^"]*)"', html)
+    assert links
+    assert all("as_of=2025-07-01" in link for link in links)
+    detail = client.get("/commitments/casey-national-audit/", {"as_of": "2025-07-01"})
+    sources = re.findall(r'href="(/sources/\d+/[^"]*)"', detail.content.decode())
+    assert sources
+    assert all("as_of=2025-07-01#citation-" in link for link in sources)
+
+
+def test_a_commitment_not_yet_on_record_is_not_found_as_of_then(client, curated):
+    path = "/commitments/national-statutory-inquiry/"
+    assert client.get(path).status_code == 200
+    assert client.get(path, {"as_of": "2025-03-01"}).status_code == 404
+
+
+# -- detail, dashboard, money, methodology ----------------------------------------------------
+
+
+def test_detail_shows_every_deadline_revision_and_how_to_cite(client, curated):
+    response = client.get("/commitments/local-inquiries-fund/")
+    text = visible_text(response)
+    assert "Set on 19 March 2025: 20 April 2025 (“before Easter”)" in text
+    assert "Revised on 9 April 2025: 31 May 2025 (“due to be published next month”)" in text
+    assert "Superseded since 9 December 2025" in text
+    assert "is superseded by National statutory inquiry into grooming gangs" in text
+    assert "Permanent address: http://testserver/commitments/local-inquiries-fund/" in text
+
+
+def test_detail_flags_the_disagreeing_figure_and_names_the_other(client, curated):
+    text = visible_text(client.get("/commitments/nfa-cases-reexamination/"))
+    assert "£2,000,000 announced for additional funding for the taskforce and the panel" in text
+    assert "Sources disagree on this figure" in text
+    assert "Another source's figure for the same money: £2,500,000" in text
+    assert "Part of £10,000,000 for the action plan" in text
+
+
+def test_dashboard(client, curated):
+    response = client.get("/")
+    text = visible_text(response)
+    counts = {row["status"].value: row["count"] for row in response.context["by_status"]}
+    assert counts["delivered"] == 2
+    assert counts["superseded"] == 1
+    assert sum(counts.values()) == response.context["total"] == 16
+    assert "National statutory inquiry into grooming gangs: deadline 31 March 2026" in text
+    assert "1 figure disagrees" in text
+    stale = [c.slug for c in response.context["stale"]]
+    assert "undercover-online-network" in stale
+    assert "casey-national-audit" not in stale  # delivered: not waiting for news
+    money = {row["stage"].value: row["total"] for row in response.context["money"]}
+    # £10m plan + £11m + £5m CAID + £6.5m TOEX + £65m inquiry + £426,000, counted once each;
+    # the £10m's parts and other sources' figures for the same money are not added again.
+    assert (
+        money["announced"]
+        == 10_000_000
+        + 11_000_000
+        + 5_000_000
+        + 6_500_000
+        + 65_000_000
+        + 426_000
+        + 5_000_000
+        + 2_500_000
+        + 2_500_000
+    )
+
+
+def test_dashboard_as_of_before_anything_happened(client, curated):
+    response = client.get("/", {"as_of": "2024-12-31"})
+    assert response.status_code == 200
+    assert response.context["total"] == 0
+    assert "Nothing on record yet." in visible_text(response)
+
+
+def test_funding_page(client, curated):
+    response = client.get("/funding/")
+    text = visible_text(response)
+    assert response.context["line_count"] == 14
+    assert "£2,000,000 (Police re-examination" in text
+    assert "against £2,500,000" in text
+    assert "Every sum that is split into parts adds up." in text
+    assert len(response.context["disagreements"]) == 1
+
+
+def test_funding_page_flags_parts_that_do_not_add_up(client):
+    from tests.commitments.factories import CitationFactory, FundingLineFactory
+
+    commitment = published_commitment(title="Package")
+    event(commitment, datetime.date(2025, 1, 1), new_status=Status.ANNOUNCED)
+    whole = FundingLineFactory(commitment=commitment, amount=10_000_000, purpose="the package")
+    part = FundingLineFactory(commitment=commitment, amount=4_000_000, parent=whole)
+    for line in (whole, part):
+        CitationFactory(commitment=commitment, funding_line=line)
+    response = client.get("/funding/")
+    assert [line.pk for line in response.context["not_adding_up"]] == [whole.pk]
+    assert "its parts add up to £4,000,000" in visible_text(response)
+
+
+def test_methodology_defines_every_status_and_the_rules(client):
+    text = visible_text(client.get("/methodology/"))
+    for status in Status:
+        assert status.label in text
+    assert "latest announcement dated on or before that date" in text
+    assert "overdue" in text
+    assert "last evidence" in text
+    assert "appears in the stored text" in text
+
+
+# -- sources --------------------------------------------------------------------------------
+
+
+def test_sources_list_filters_and_searches_the_stored_text(client, curated):
+    response = client.get("/sources/", {"kind": "written_answer"})
+    assert response.status_code == 200
+    assert all(s.kind == "written_answer" for s in response.context["sources"])
+    found = client.get("/sources/", {"q": "Beaconport"})
+    titles = [s.title for s in found.context["sources"]]
+    assert "Group-based Child Sexual Exploitation and Abuse" in titles
+    dated = client.get("/sources/", {"published_after": "2026-01-01"})
+    assert all(s.published_on >= datetime.date(2026, 1, 1) for s in dated.context["sources"])
+    assert client.get("/sources/", {"published_after": "x"}).status_code == 400
+    early = client.get("/sources/", {"as_of": "2025-01-31"})
+    assert all(
+        s.published_on is None or s.published_on <= datetime.date(2025, 1, 31)
+        for s in early.context["sources"]
+    )
+
+
+def test_source_page_highlights_each_cited_passage_and_lists_its_claims(client, curated):
+    source = SourceDocument.objects.get(uin="62612")
+    response = client.get(source.get_absolute_url())
+    html = response.content.decode()
+    passages = response.context["passages"]
+    assert len(passages) >= 2
+    for citation in source.citations.all():
+        assert f'id="citation-{citation.pk}"' in html
+    marked = re.findall(r'<mark class="cited">(.*?)</mark>', html, re.S)
+    assert any("On 16 June the Government accepted all 12" in piece for piece in marked)
+    assert "supports: the announcement of 16 June 2025 of Baroness Casey" in visible_text(response)
+
+
+def test_source_page_hides_claims_of_unpublished_commitments_and_later_claims(client, curated):
+    source = SourceDocument.objects.get(uin="62612")
+    hidden = CommitmentFactory(title="Draft, not public")  # no pledge citation
+    from tests.commitments.factories import AnnouncementFactory, CitationFactory
+
+    draft_event = AnnouncementFactory(commitment=hidden, new_status=Status.ANNOUNCED)
+    CitationFactory(
+        commitment=hidden, announcement=draft_event, source=source, quote="more than 800 cases"
+    )
+    text = visible_text(client.get(source.get_absolute_url()))
+    assert "Draft, not public" not in text
+    early = client.get(source.get_absolute_url(), {"as_of": "2025-06-30"})
+    assert early.context["passages"] == []
+    assert "No claim on record cites this source as of 30 June 2025" in visible_text(early)
+
+
+def test_healthz(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
