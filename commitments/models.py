@@ -261,6 +261,7 @@ class Commitment(models.Model):
 
     class Meta:
         ordering = ["title", "pk"]
+        indexes = [models.Index(fields=["title", "id"], name="commitments_commitment_title")]
         constraints = [
             models.UniqueConstraint(
                 fields=["slug"],
@@ -670,3 +671,24 @@ class Citation(models.Model):
             errors["quote"] = message
         if errors:
             raise ValidationError(errors)
+
+
+class DataVersion(models.Model):
+    """One number that grows with every change to the public data (see commitments.cache)."""
+
+    SINGLETON = 1
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "data version"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="commitments_dataversion_singleton")
+        ]
+
+    def __str__(self):
+        return f"data version {self.number}"
+
+    @classmethod
+    def current(cls) -> int:
+        row = cls.objects.filter(pk=cls.SINGLETON).values_list("number", flat=True).first()
+        return row if row is not None else 0

@@ -1,57 +1,50 @@
-"""Full-text search: PostgreSQL's where the database is PostgreSQL, a plain match elsewhere.
+"""Full-text search of commitments: PostgreSQL's where the database is PostgreSQL.
 
-On PostgreSQL a query (websearch syntax: words, "a phrase", -excluded, or) is matched against
-three documents, each with a GIN expression index (migration 0003, PostgreSQL only):
-a commitment's title, pledge and summary; an announcement's summary and note; a source's title
-and stored text. A commitment matches when any of its own text, its announcements or the
-sources it cites match, and results are ranked by how well its own text matches. On SQLite,
-every word must appear (case-insensitively) in one of the same fields.
+A query (websearch syntax: words, "a phrase", -excluded, or) is matched against three stored,
+GIN-indexed documents (migrations 0003, PostgreSQL only): a commitment's title, pledge and
+summary; an announcement's summary and note; a source's title and stored text. A commitment
+matches when its own text, one of its announcements (on record by the date shown) or a source
+it cites matches; results are ranked by how well its own text matches. Each match is a
+`pk IN (...)` subquery that PostgreSQL answers from its index. On SQLite, every word must appear
+(case-insensitively) in one of the same fields.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchRank
 from django.db.models import FloatField, Q, QuerySet, Value
 
-from sources.search import CONFIG, all_terms, full_text, search_terms, source_vector
-
-
-def commitment_vector() -> SearchVector:
-    return SearchVector("title", "pledge_text", "summary", config=CONFIG)
-
-
-def announcement_vector() -> SearchVector:
-    return SearchVector("summary", "note", config=CONFIG)
+from sources.search import (
+    StoredDocument,
+    all_terms,
+    full_text,
+    matching_sources,
+    query_for,
+    search_terms,
+)
 
 
 def search_commitments(queryset: QuerySet, q: str, *, on=None) -> QuerySet:
     """Commitments matching `q`, annotated with `rank` (higher is better)."""
-    from sources.models import SourceDocument
+    from .models import Announcement, Citation, Commitment
 
-    from .models import Announcement, Citation
-
+    if not search_terms(q):
+        return queryset.none()
     announcements = Announcement.objects.evidenced()
     if on is not None:
         announcements = announcements.filter(date__lte=on)
+    commitments = Commitment.objects.all()
     if full_text():
-        query = SearchQuery(q, search_type="websearch", config=CONFIG)
-        via_announcements = (
-            announcements.annotate(document=announcement_vector())
-            .filter(document=query)
-            .values("commitment_id")
-        )
-        sources = SourceDocument.objects.annotate(document=source_vector()).filter(document=query)
-        via_sources = Citation.objects.filter(source__in=sources).values("commitment_id")
-        return queryset.annotate(
-            document=commitment_vector(), rank=SearchRank(commitment_vector(), query)
-        ).filter(Q(document=query) | Q(pk__in=via_announcements) | Q(pk__in=via_sources))
-    if not search_terms(q):
-        return queryset.none()
-    own = all_terms(["title", "pledge_text", "summary"], q)
-    via_announcements = announcements.filter(all_terms(["summary", "note"], q)).values(
-        "commitment_id"
+        query = query_for(q)
+        own = commitments.annotate(found=StoredDocument()).filter(found=query)
+        told = announcements.annotate(found=StoredDocument()).filter(found=query)
+    else:
+        own = commitments.filter(all_terms(["title", "pledge_text", "summary"], q))
+        told = announcements.filter(all_terms(["summary", "note"], q))
+    cited = Citation.objects.filter(source__in=matching_sources(q).values("pk"))
+    matches = queryset.filter(
+        Q(pk__in=own.values("pk"))
+        | Q(pk__in=told.values("commitment_id"))
+        | Q(pk__in=cited.values("commitment_id"))
     )
-    via_sources = Citation.objects.filter(
-        source__in=SourceDocument.objects.filter(all_terms(["title", "text"], q))
-    ).values("commitment_id")
-    return queryset.filter(own | Q(pk__in=via_announcements) | Q(pk__in=via_sources)).annotate(
-        rank=Value(0.0, output_field=FloatField())
-    )
+    if full_text():
+        return matches.annotate(rank=SearchRank(StoredDocument(), query))
+    return matches.annotate(rank=Value(0.0, output_field=FloatField()))

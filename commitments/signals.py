@@ -1,8 +1,15 @@
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from sources.models import SourceDocument
 from sources.signals import text_replaced
 
-from .models import Citation
+from .cache import bump_version
+from .models import Announcement, Citation, Commitment, CommitmentLink, FundingLine
+
+for model in (Commitment, Announcement, FundingLine, Citation, CommitmentLink, SourceDocument):
+    post_save.connect(bump_version, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
+    post_delete.connect(bump_version, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
 
 
 @receiver(text_replaced, dispatch_uid="commitments.recheck_citations")

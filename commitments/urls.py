@@ -1,12 +1,17 @@
 from django.urls import path
 
 from . import views
+from .cache import cached_page
 
 app_name = "commitments"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("commitments/", views.CommitmentListView.as_view(), name="list"),
-    path("commitments/<slug:slug>/", views.CommitmentDetailView.as_view(), name="detail"),
-    path("funding/", views.FundingView.as_view(), name="funding"),
-    path("methodology/", views.MethodologyView.as_view(), name="methodology"),
+    path("", cached_page(views.HomeView.as_view()), name="home"),
+    path("commitments/", cached_page(views.CommitmentListView.as_view()), name="list"),
+    path(
+        "commitments/<slug:slug>/",
+        cached_page(views.CommitmentDetailView.as_view()),
+        name="detail",
+    ),
+    path("funding/", cached_page(views.FundingView.as_view()), name="funding"),
+    path("methodology/", cached_page(views.MethodologyView.as_view()), name="methodology"),
 ]

@@ -1,15 +1,17 @@
 """Full-text search of stored source texts (see commitments.search for the whole rule).
 
-On PostgreSQL, `source_vector()` is the indexed document (a GIN expression index created by
-migration 0003, on PostgreSQL only); elsewhere every word must appear in the title or text.
+On PostgreSQL every searchable table has a stored `search_document` tsvector column with a GIN
+index (migrations 0003, PostgreSQL only), which `StoredDocument()` reads; the query uses
+PostgreSQL's websearch syntax and results are ranked with ts_rank. Elsewhere every word must
+appear, case-insensitively, in one of the same fields.
 """
 
 from functools import reduce
 from operator import and_, or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import FloatField, Q, QuerySet, Value
+from django.db.models import Expression, FloatField, Q, QuerySet, Value
 
 CONFIG = "english"
 
@@ -19,8 +21,21 @@ def full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def source_vector() -> SearchVector:
-    return SearchVector("title", "text", config=CONFIG)
+class StoredDocument(Expression):
+    """The `search_document` column of the query's own table (PostgreSQL only).
+
+    The column is not a model field, so this resolves it against whatever alias the table has
+    in the query being compiled (its name at the top level, U0 inside a subquery)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.{connection.ops.quote_name('search_document')}", []
+
+
+def query_for(q: str) -> SearchQuery:
+    return SearchQuery(q, search_type="websearch", config=CONFIG)
 
 
 def search_terms(q: str) -> list[str]:
@@ -39,15 +54,20 @@ def all_terms(fields: list[str], q: str) -> Q:
     )
 
 
-def search_sources(queryset: QuerySet, q: str) -> QuerySet:
-    """Sources whose title or stored text matches `q`, annotated with `rank`."""
+def matching_sources(q: str) -> QuerySet:
+    """Sources whose title or text matches `q` (for use in a subquery)."""
+    from .models import SourceDocument
+
     if full_text():
-        query = SearchQuery(q, search_type="websearch", config=CONFIG)
-        return queryset.annotate(
-            document=source_vector(), rank=SearchRank(source_vector(), query)
-        ).filter(document=query)
+        return SourceDocument.objects.annotate(found=StoredDocument()).filter(found=query_for(q))
+    return SourceDocument.objects.filter(all_terms(["title", "text"], q))
+
+
+def search_sources(queryset: QuerySet, q: str) -> QuerySet:
+    """Sources whose title or stored text matches `q`, annotated with `rank` (higher first)."""
     if not search_terms(q):
         return queryset.none()
-    return queryset.filter(all_terms(["title", "text"], q)).annotate(
-        rank=Value(0.0, output_field=FloatField())
-    )
+    matches = queryset.filter(pk__in=matching_sources(q).values("pk"))
+    if full_text():
+        return matches.annotate(rank=SearchRank(StoredDocument(), query_for(q)))
+    return matches.annotate(rank=Value(0.0, output_field=FloatField()))

@@ -1,36 +1,37 @@
-"""GIN indexes for full-text search, on PostgreSQL only (SQLite has no such index).
+"""Full-text search documents, on PostgreSQL only (SQLite has neither tsvector nor GIN).
 
-The expressions must stay identical to commitments.search.commitment_vector() and
-announcement_vector() for PostgreSQL to use them; tests/test_search.py checks that it does.
+Each searchable table gets a stored, generated `search_document` tsvector column and a GIN
+index on it. The column is invisible to Django's models (PostgreSQL fills it on every insert
+and update); commitments.search and sources.search read it on PostgreSQL only.
 """
 
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-INDEXES = {
-    "commitment": GinIndex(
-        SearchVector("title", "pledge_text", "summary", config="english"),
-        name="commitments_commitment_search",
-    ),
-    "announcement": GinIndex(
-        SearchVector("summary", "note", config="english"), name="commitments_announcement_search"
-    ),
+DOCUMENTS = {
+    "commitments_commitment": "coalesce(title, '') || ' ' || coalesce(pledge_text, '') || ' ' "
+    "|| coalesce(summary, '')",
+    "commitments_announcement": "coalesce(summary, '') || ' ' || coalesce(note, '')",
 }
 
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for model_name, index in INDEXES.items():
-        schema_editor.add_index(apps.get_model("commitments", model_name), index)
+    for table, document in DOCUMENTS.items():
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD COLUMN search_document tsvector "
+            f"GENERATED ALWAYS AS (to_tsvector('english'::regconfig, {document})) STORED"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX {table}_search ON {table} USING gin (search_document)"
+        )
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for model_name, index in INDEXES.items():
-        schema_editor.remove_index(apps.get_model("commitments", model_name), index)
+    for table in DOCUMENTS:
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN search_document")
 
 
 class Migration(migrations.Migration):

@@ -50,6 +50,11 @@ MIDDLEWARE = [
     "commitments.asof.AsOfMiddleware",
 ]
 
+# Public pages are cached whole, keyed by the data's version (commitments.cache). The default
+# is a per-process memory cache; CACHE_URL may name a shared one (e.g. redis://...).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://public-pages")}
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=600)
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

@@ -12,3 +12,6 @@ TEMPLATES[0]["OPTIONS"]["debug"] = True
 # Serve static files straight from the finders: no collectstatic needed for browser tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Whole-page caching is tested on its own (tests/commitments/test_cache.py); elsewhere every
+# request renders.
+PUBLIC_PAGE_CACHE_SECONDS = 0

@@ -1,23 +1,30 @@
-"""GIN index for full-text search of stored texts, on PostgreSQL only.
+"""Full-text search document for stored texts, on PostgreSQL only.
 
-The expression must stay identical to sources.search.source_vector().
+A stored, generated `search_document` tsvector column (title and text) with a GIN index; it
+is invisible to the Django model, and sources.search reads it on PostgreSQL only.
 """
 
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-INDEX = GinIndex(SearchVector("title", "text", config="english"), name="sources_source_search")
+TABLE = "sources_sourcedocument"
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(apps.get_model("sources", "SourceDocument"), INDEX)
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute(
+        f"ALTER TABLE {TABLE} ADD COLUMN search_document tsvector GENERATED ALWAYS AS "
+        "(to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || coalesce(text, ''))) "
+        "STORED"
+    )
+    schema_editor.execute(
+        f"CREATE INDEX sources_source_search ON {TABLE} USING gin (search_document)"
+    )
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.remove_index(apps.get_model("sources", "SourceDocument"), INDEX)
+        schema_editor.execute(f"ALTER TABLE {TABLE} DROP COLUMN search_document")
 
 
 class Migration(migrations.Migration):

@@ -133,31 +133,38 @@ def test_search_ranks_a_commitments_own_words_first(client, curated):
     assert order[0] == "casey-national-audit"
 
 
-def test_search_uses_the_gin_indexes_on_postgresql(curated):
+def test_search_uses_the_gin_indexes_on_postgresql(client, curated):
     if connection.vendor != "postgresql":
         pytest.skip("GIN indexes exist on PostgreSQL only")
-    from django.contrib.postgres.search import SearchQuery
+    from commitments.models import Announcement
+    from sources.search import StoredDocument, query_for
 
-    from commitments.search import announcement_vector, commitment_vector
-    from sources.search import source_vector
-
-    query = SearchQuery("Beaconport", search_type="websearch", config="english")
+    query = query_for("Beaconport")
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_seqscan = off")  # a tiny table would be scanned anyway
         try:
-            for model, vector, index in [
-                (Commitment, commitment_vector(), "commitments_commitment_search"),
-                (
-                    Commitment.announcements.rel.related_model,
-                    announcement_vector(),
-                    "commitments_announcement_search",
-                ),
-                (SourceDocument, source_vector(), "sources_source_search"),
+            for model, index in [
+                (Commitment, "commitments_commitment_search"),
+                (Announcement, "commitments_announcement_search"),
+                (SourceDocument, "sources_source_search"),
             ]:
-                plan = model.objects.annotate(d=vector).filter(d=query).explain()
+                plan = model.objects.annotate(d=StoredDocument()).filter(d=query).explain()
                 assert index in plan, plan
         finally:
             cursor.execute("SET enable_seqscan = on")
+
+
+def test_the_stored_search_document_follows_edits(curated):
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored document exists on PostgreSQL only")
+    from commitments.search import search_commitments
+
+    commitment = Commitment.objects.get(slug="toex-programme")
+    assert not search_commitments(Commitment.objects.all(), "zebrafish").exists()
+    commitment.summary = "Now about zebrafish."
+    commitment.save()
+    found = search_commitments(Commitment.objects.all(), "zebrafish")
+    assert list(found.values_list("slug", flat=True)) == ["toex-programme"]
 
 
 def test_pagination_keeps_the_filters(client):
