@@ -372,6 +372,9 @@ def generate(size: Size, seed: int = 1) -> None:
         citations += [cite(a.commitment, sources, quotable, announcement=a) for a in announcements]
         citations += [cite(f.commitment, sources, quotable, funding_line=f) for f in funding]
         Citation.objects.bulk_create(citations, batch_size=BATCH)
+        # bulk_create sends no signals: work out the cached publication rule once, as
+        # the app's signals would have.
+        Commitment.objects.all().refresh_record_cache()
 
 
 # --- Database ----------------------------------------------------------------------------

@@ -134,8 +134,26 @@ class CommitmentState:
 
 class CommitmentQuerySet(models.QuerySet):
     def published(self):
-        """Commitments whose pledge is backed by at least one citation."""
-        return self.filter(Exists(Citation.objects.of_pledges().filter(commitment=OuterRef("pk"))))
+        """Commitments whose pledge is backed by at least one citation (cached in `is_public`,
+        see `refresh_record_cache`)."""
+        return self.filter(is_public=True)
+
+    def refresh_record_cache(self) -> int:
+        """Recompute `is_public` and `on_record_from` for these commitments from the rule.
+
+        Saves and deletes of citations and announcements do this for their commitment (signals);
+        call it after writing with bulk_create or update(), which send no signals."""
+        pledged = Citation.objects.of_pledges().filter(commitment=OuterRef("pk"))
+        first_status = (
+            Announcement.objects.evidenced()
+            .filter(commitment=OuterRef("pk"))
+            .exclude(new_status="")
+            .order_by()
+            .values("commitment")
+            .annotate(first=models.Min("date"))
+            .values("first")
+        )
+        return self.update(is_public=Exists(pledged), on_record_from=Subquery(first_status))
 
     def as_of(self, on: Date):
         """Annotate each commitment with its state on `on`, in this one query.
@@ -191,14 +209,9 @@ class CommitmentQuerySet(models.QuerySet):
 
     def on_record(self, on: Date):
         """Commitments that have a status on `on`: at least one evidenced announcement dated
-        on or before it sets one. (Same as filtering `as_of(on)` on a status, but an EXISTS
-        the database can answer from an index, without working out every status.)"""
-        status_setting = (
-            Announcement.objects.evidenced()
-            .filter(commitment=OuterRef("pk"), date__lte=on)
-            .exclude(new_status="")
-        )
-        return self.filter(Exists(status_setting))
+        on or before it sets one. (The same as filtering `as_of(on)` on a status, read from the
+        cached `on_record_from` date instead of working out every status.)"""
+        return self.filter(on_record_from__lte=on)
 
     def with_money(self, on: Date):
         """Annotate `money` (total of the commitment's cited amounts stated by `on`, counting
@@ -253,9 +266,13 @@ class Commitment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A cache of the publication rule, kept by signals (see CommitmentQuerySet.published and
+    # refresh_record_cache); never edited, never shown.
+    is_public = models.BooleanField(default=False, editable=False)
+    on_record_from = models.DateField(null=True, blank=True, editable=False)
 
     version = IntegerVersionField()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_public", "on_record_from"])
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -277,6 +294,19 @@ class Commitment(models.Model):
 
     def __str__(self):
         return self.title
+
+    CACHED_FIELDS = ("is_public", "on_record_from")
+
+    def save(self, *args, **kwargs):
+        """Save, never writing the cached rule fields from a possibly stale instance: only
+        refresh_record_cache() writes them."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.CACHED_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("commitments:detail", kwargs={"slug": self.slug})

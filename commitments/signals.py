@@ -1,4 +1,4 @@
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from sources.models import SourceDocument
@@ -24,3 +24,29 @@ def recheck_citations(sender, source, **kwargs) -> list[dict]:
         }
         for citation in Citation.objects.filter(source=source).failing()
     ]
+
+
+def _refresh(*commitment_ids) -> None:
+    ids = {pk for pk in commitment_ids if pk is not None}
+    if ids:
+        Commitment.objects.filter(pk__in=ids).refresh_record_cache()
+
+
+@receiver(pre_save, sender=Citation, dispatch_uid="record-cache-citation-pre")
+@receiver(pre_save, sender=Announcement, dispatch_uid="record-cache-announcement-pre")
+def remember_commitment(sender, instance, **kwargs) -> None:
+    """Note the commitment a row belonged to before this save (an edit may move it)."""
+    instance._commitment_before = (
+        sender.objects.filter(pk=instance.pk).values_list("commitment_id", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=Citation, dispatch_uid="record-cache-citation-save")
+@receiver(post_save, sender=Announcement, dispatch_uid="record-cache-announcement-save")
+@receiver(post_delete, sender=Citation, dispatch_uid="record-cache-citation-delete")
+@receiver(post_delete, sender=Announcement, dispatch_uid="record-cache-announcement-delete")
+def refresh_record_cache(sender, instance, **kwargs) -> None:
+    """Keep Commitment.is_public and on_record_from true to the rule after every change."""
+    _refresh(instance.commitment_id, getattr(instance, "_commitment_before", None))

@@ -126,4 +126,5 @@ def bulk_published(
             for line in lines
         ]  # fmt: skip
     Citation.objects.bulk_create(citations)
+    Commitment.objects.filter(pk__in=[c.pk for c in commitments]).refresh_record_cache()
     return commitments
