@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._postgres import create_database  # noqa: E402
+
 WORDS = [
     "the", "government", "will", "deliver", "support", "for", "victims", "and", "survivors",
     "of", "child", "sexual", "exploitation", "through", "local", "inquiries", "police",
@@ -110,23 +112,7 @@ def prepare_database(url: str | None, workdir: Path) -> str:
     if not url:
         return f"sqlite:///{workdir / 'bench.sqlite3'}"
     if url.startswith("postgres"):
-        from urllib.parse import urlsplit
-
-        import psycopg2
-        from psycopg2 import sql
-
-        parts = urlsplit(url)
-        name = parts.path.lstrip("/")
-        admin = psycopg2.connect(
-            host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-            password=parts.password, dbname="postgres",
-        )  # fmt: skip
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        admin.close()
+        create_database(url)
     return url
 
 

@@ -49,6 +49,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._postgres import create_database  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench_site"
 SETTINGS = "benchmarks.site_settings"  # config.settings.production, static files collected
 SEARCH_WORD = "Beaconport"  # a made-up town: in a small fraction of the generated text
@@ -378,24 +380,6 @@ def generate(size: Size, seed: int = 1) -> None:
 
 
 # --- Database ----------------------------------------------------------------------------
-
-
-def create_database(url: str) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username or "postgres",
-        password=parts.password, dbname="postgres",
-    )  # fmt: skip
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
 
 
 def counts() -> dict[str, int]:

@@ -2,15 +2,15 @@
 claims of which commitments cite each passage; the sources app knows nothing of commitments."""
 
 from django.db.models import Prefetch, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from sources.filters import SourceFilter
 from sources.models import SourceDocument
 from sources.text import quote_span, segments
 
 from .models import Announcement, Citation, Commitment
+from .views import FilteredListView
 
 
 def citations_on_record(on):
@@ -33,45 +33,20 @@ def sources_on_record(on):
     return SourceDocument.objects.filter(Q(published_on__lte=on) | Q(published_on__isnull=True))
 
 
-class SourceListView(ListView):
+class SourceListView(FilteredListView):
     template_name = "sources/source_list.html"
     context_object_name = "sources"
-    paginate_by = 50
 
-    def get(self, request, *args, **kwargs):
-        on = request.as_of
-        base = sources_on_record(on).order_by("-published_on", "title", "pk")
+    def get_filterset(self, request):
+        base = sources_on_record(request.as_of).order_by("-published_on", "title", "pk")
         departments = (
             SourceDocument.objects.exclude(department="")
             .order_by("department")
             .values_list("department", flat=True)
             .distinct()
         )
-        self.filterset = SourceFilter(
+        return SourceFilter(
             request.GET, queryset=base, request=request, departments=list(departments)
-        )
-        if not self.filterset.is_valid():
-            self.object_list = SourceDocument.objects.none()
-            return self.render_to_response(self.get_context_data(), status=400)
-        self.object_list = self.filterset.qs
-        try:
-            context = self.get_context_data()
-        except Http404:
-            self.object_list = SourceDocument.objects.none()
-            self.page_error = True
-            self.paginate_by = None  # render the message without paginating again
-            return self.render_to_response(self.get_context_data(), status=404)
-        return self.render_to_response(context)
-
-    def get_context_data(self, **kwargs):
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        return super().get_context_data(
-            filter=self.filterset,
-            filter_query=params.urlencode(),
-            page_error=getattr(self, "page_error", False),
-            requested_page=self.request.GET.get("page", ""),
-            **kwargs,
         )
 
 

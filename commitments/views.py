@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .filters import SORTS, CommitmentFilter
+from .filters import CommitmentFilter
 from .models import (
     CLOSED_STATUSES,
     STATUS_DEFINITIONS,
@@ -101,25 +101,29 @@ class HomeView(TemplateView):
         )
 
 
-class CommitmentListView(ListView):
-    """The filterable list; every parameter goes through CommitmentFilter."""
+class FilteredListView(ListView):
+    """A paginated list whose parameters all go through one FilterSet (`get_filterset`).
 
-    template_name = "commitments/commitment_list.html"
-    context_object_name = "commitments"
+    Parameters the FilterSet cannot accept are answered with a 400 page listing what is wrong;
+    a page number out of range with a 404 page that says so. Pagination links keep the filters.
+    """
+
     paginate_by = 50
 
+    def get_filterset(self, request):
+        raise NotImplementedError
+
     def get(self, request, *args, **kwargs):
-        self.filterset = CommitmentFilter(
-            request.GET, queryset=Commitment.objects.published(), request=request
-        )
+        self.filterset = self.get_filterset(request)
+        self.page_error = False
         if not self.filterset.is_valid():
-            self.object_list = Commitment.objects.none()
+            self.object_list = self.filterset.queryset.none()
             return self.render_to_response(self.get_context_data(), status=400)
         self.object_list = self.filterset.qs
         try:
             context = self.get_context_data()
         except Http404:
-            self.object_list = Commitment.objects.none()
+            self.object_list = self.filterset.queryset.none()
             self.page_error = True
             self.paginate_by = None  # render the message without paginating again
             return self.render_to_response(self.get_context_data(), status=404)
@@ -131,10 +135,21 @@ class CommitmentListView(ListView):
         return super().get_context_data(
             filter=self.filterset,
             filter_query=params.urlencode(),
-            page_error=getattr(self, "page_error", False),
+            page_error=self.page_error,
             requested_page=self.request.GET.get("page", ""),
-            sorts=SORTS,
             **kwargs,
+        )
+
+
+class CommitmentListView(FilteredListView):
+    """The filterable list; every parameter goes through CommitmentFilter."""
+
+    template_name = "commitments/commitment_list.html"
+    context_object_name = "commitments"
+
+    def get_filterset(self, request):
+        return CommitmentFilter(
+            request.GET, queryset=Commitment.objects.published(), request=request
         )
 
 
