@@ -13,5 +13,6 @@ urlpatterns = [
         name="detail",
     ),
     path("funding/", cached_page(views.FundingView.as_view()), name="funding"),
+    path("export/<slug:dataset>.csv", views.export_csv, name="export"),
     path("methodology/", cached_page(views.MethodologyView.as_view()), name="methodology"),
 ]

@@ -1,7 +1,7 @@
 import datetime
 
 from django.db.models import Count, F, Prefetch, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -259,7 +259,10 @@ class MethodologyView(TemplateView):
     template_name = "commitments/methodology.html"
 
     def get_context_data(self, **kwargs):
+        from .exports import DATASETS
+
         return super().get_context_data(
+            datasets=DATASETS.values(),
             definitions=[(status, STATUS_DEFINITIONS[status]) for status in Status],
             closed=[Status(value).label for value in CLOSED_STATUSES],
             stale_months=STALE_AFTER_MONTHS,
@@ -276,3 +279,29 @@ def citations_on_record(on: datetime.date):
         | Q(funding_line__stated_on__lte=on)
         | Q(funding_line__isnull=False, funding_line__stated_on__isnull=True)
     )
+
+
+def export_csv(request, dataset: str):
+    """/export/<dataset>.csv: the rows the matching page shows, streamed as CSV."""
+    from .exports import DATASETS, filename, make_filterset, stream
+
+    declared = DATASETS.get(dataset)
+    if declared is None:
+        raise Http404("No such export")
+    filterset = make_filterset(declared, request)
+    if not filterset.is_valid():
+        problems = [
+            f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
+            for name, errors in filterset.form.errors.items()
+        ]
+        return HttpResponse(
+            "The filters could not be applied:\n" + "\n".join(problems) + "\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = StreamingHttpResponse(
+        stream(declared, declared.rows(filterset, request)), content_type="text/csv; charset=utf-8"
+    )
+    name = filename(declared, request, request.today)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -87,7 +87,7 @@ def event(commitment, date, *, source=None, **kwargs) -> Announcement:
 
 
 def bulk_published(
-    n: int, *, on=None, parent=None, deadline=None, money=False
+    n: int, *, on=None, parent=None, deadline=None, money=False, prefix="bulk"
 ) -> list[Commitment]:
     """`n` public commitments, each with a cited status-setting event (and optionally a cited
     funding line), created with bulk_create: fast enough for a thousand. Quotes are real
@@ -97,7 +97,7 @@ def bulk_published(
     on = on or datetime.date(2025, 1, 1)
     source = SourceDocumentFactory()
     commitments = Commitment.objects.bulk_create(
-        Commitment(slug=f"bulk-{i}", title=f"Bulk commitment {i:04d}", pledge_text="We will act.",
+        Commitment(slug=f"{prefix}-{i}", title=f"Bulk commitment {i:04d}", pledge_text="Act.",
                    theme="policing", lead_department="home_office", parent=parent, version=1)
         for i in range(n)
     )  # fmt: skip
