@@ -46,12 +46,15 @@ test: install browser ## Run the whole test suite (PostgreSQL when DATABASE_URL 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker_bench
 # The site benchmark keeps its large dataset in its own database on the same server.
 BENCH_SITE_DATABASE_URL ?= $(dir $(BENCH_DATABASE_URL))tracker_bench_site
+# The exports benchmark (100,000 funding lines) too.
+BENCH_EXPORTS_DATABASE_URL ?= $(dir $(BENCH_DATABASE_URL))tracker_bench_exports
 
 bench: install ## Run the benchmarks in benchmarks/ (SQLite, and PostgreSQL at $BENCH_DATABASE_URL)
 	$(PY) benchmarks/import_sources.py
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 		$(PY) benchmarks/import_sources.py --database-url "$(BENCH_DATABASE_URL)" && \
-		$(PY) benchmarks/site.py --database-url "$(BENCH_SITE_DATABASE_URL)"; fi
+		$(PY) benchmarks/site.py --database-url "$(BENCH_SITE_DATABASE_URL)" && \
+		$(PY) benchmarks/exports.py --database-url "$(BENCH_EXPORTS_DATABASE_URL)"; fi
 
 lint: install ## ruff check and ruff format --check
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 from .cache import cached_page
 
 app_name = "commitments"
@@ -14,5 +14,7 @@ urlpatterns = [
     ),
     path("funding/", cached_page(views.FundingView.as_view()), name="funding"),
     path("export/<slug:dataset>.csv", views.export_csv, name="export"),
+    path("feeds/updates.atom", feeds.UpdatesFeed(), name="feed"),
+    path("feeds/commitments/<slug:slug>.atom", feeds.CommitmentFeed(), name="commitment_feed"),
     path("methodology/", cached_page(views.MethodologyView.as_view()), name="methodology"),
 ]

@@ -12,5 +12,6 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz/", healthz, name="healthz"),
     path("sources/", include("commitments.source_urls")),
+    path("api/", include("commitments.api_urls")),
     path("", include("commitments.urls")),
 ]

@@ -1,0 +1,88 @@
+"""Atom feeds: every update, and one per commitment. Each entry is a cited announcement with
+its status change and the links to its sources."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Announcement, Commitment
+
+ENTRIES = 50
+
+
+def _events():
+    return (
+        Announcement.objects.evidenced()
+        .filter(commitment__in=Commitment.objects.published())
+        .select_related("commitment")
+        .prefetch_related("citations__source")
+        .order_by("-date", "-pk")
+    )
+
+
+class UpdatesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Grooming-gangs commitments tracker: all updates"
+    subtitle = "Each dated, sourced event on any commitment's timeline."
+
+    def link(self):
+        return reverse("commitments:home")
+
+    def items(self):
+        return _events()[:ENTRIES]
+
+    def item_title(self, item):
+        return f"{item.commitment.title}: {item.get_kind_display()} ({item.date:%-d %B %Y})"
+
+    def item_description(self, item):
+        parts = [item.summary]
+        if item.new_status:
+            parts.append(f"Status: {item.get_new_status_display()}.")
+        if item.new_deadline:
+            parts.append(f"Deadline: {item.new_deadline:%-d %B %Y}.")
+        if item.note:
+            parts.append(f"Note: {item.note}")
+        for citation in item.citations.all():
+            parts.append(f"Source: {citation.source.label} {citation.source.url}".strip())
+        return "\n".join(parts)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"tracker:announcement:{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return self._midnight(item.date)
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.kind, *([item.new_status] if item.new_status else [])]
+
+    @staticmethod
+    def _midnight(day):
+        import datetime
+
+        return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+
+
+class CommitmentFeed(UpdatesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Commitment.objects.published(), slug=slug)
+
+    def title(self, obj):
+        return f"{obj.title}: updates"
+
+    def subtitle(self, obj):
+        return obj.pledge_text
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def items(self, obj):
+        return _events().filter(commitment=obj)[:ENTRIES]
