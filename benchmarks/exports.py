@@ -14,9 +14,8 @@ sync worker, --timeout 120) on loopback, and in the same run measures, three tim
   read off the socket into memory; decoded and checked afterwards: 200, the declared header
   and exactly one CSV row per funding line, else the script fails);
 - COPY: `COPY (<sql>) TO STDOUT WITH CSV HEADER` through psycopg2's copy_expert into memory,
-  where <sql> is the very queryset the app's `funding_rows` iterates (caught by wrapping
-  QuerySet.iterator while the generator is drained once, so the benchmark follows the app's
-  query as it changes), with its parameters bound by psycopg2's mogrify;
+  where <sql> is the very SELECT the app's export runs on PostgreSQL (the funding dataset's
+  `sql`, whose cells are already written as the CSV has them), parameters bound by mogrify;
 - the gunicorn worker's peak memory (VmHWM in /proc/<pid>/status), before and after the
   exports.
 
@@ -52,7 +51,6 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,26 +260,19 @@ def export_rows(request):
 
 
 def export_sql() -> str:
-    """The SQL, parameters bound, of the queryset the app's funding export iterates."""
+    """The SQL, parameters bound, that the app's funding export runs on PostgreSQL: the
+    dataset's `sql` (a SELECT whose cells are already written), as the view builds it."""
     from django.db import connection
-    from django.db.models.query import QuerySet
 
-    caught = []
+    from commitments.exports import DATASETS, make_filterset
 
-    def spy(queryset, *args, **kwargs):
-        caught.append(queryset)
-        return iter(())
-
-    _, rows = export_rows(export_request())
-    with mock.patch.object(QuerySet, "iterator", spy):
-        for _ in rows:
-            pass
-    if len(caught) != 1:
-        sys.exit(
-            f"funding_rows iterated {len(caught)} querysets (expected one): the benchmark "
-            "cannot tell which query COPY should run; update export_sql()"
-        )
-    sql, params = caught[0].query.sql_with_params()
+    dataset = DATASETS["funding"]
+    if dataset.sql is None:
+        sys.exit("the funding dataset has no SQL path; update export_sql()")
+    filterset = make_filterset(dataset, export_request())
+    if not filterset.is_valid():
+        sys.exit(f"the export's filters are invalid: {filterset.form.errors}")
+    sql, params = dataset.sql(filterset)
     with connection.cursor() as cursor:
         return cursor.cursor.mogrify(sql, params).decode()
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Aggregate, CharField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Aggregate, CharField, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils.text import slugify
 
@@ -35,7 +35,7 @@ from .models import (
 )
 
 CHUNK = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_FIRST = frozenset("=+-@\t\r\n")
 SEPARATOR = " | "
 
 
@@ -85,21 +85,28 @@ def unpack(packed: str | None) -> tuple[str, str]:
 
 def neutralise(text: str) -> str:
     """Text a spreadsheet will show, never run: a leading formula character is escaped."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text[:1] in FORMULA_FIRST else text
 
 
-def cell(value, kind: str):
-    if value is None:
-        return ""
-    if kind == "date":
-        return value.isoformat()
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind in ("number", "integer"):
-        if isinstance(value, Decimal):
-            return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-        return str(value)
-    return neutralise(str(value))
+def _number(value) -> str:
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return str(int(value))
+    return str(value)
+
+
+# How each kind of column is written; numbers are never touched by the formula rule.
+FORMATTERS = {
+    "text": lambda value: neutralise(str(value)),
+    "url": lambda value: neutralise(str(value)),
+    "date": lambda value: value.isoformat(),
+    "boolean": lambda value: "true" if value else "false",
+    "number": _number,
+    "integer": _number,
+}
+
+
+def cell(value, kind: str) -> str:
+    return "" if value is None else FORMATTERS[kind](value)
 
 
 @dataclass(frozen=True)
@@ -119,14 +126,16 @@ class Dataset:
     columns: tuple[Column, ...]
     filterset: type
     rows: Callable  # (filterset, request) -> iterable of row objects
+    sql: Callable | None = None  # (filterset) -> (sql, params): PostgreSQL writes the cells
 
     @property
     def header(self) -> list[str]:
         return [column.name for column in self.columns]
 
     def cells(self, rows: Iterable) -> Iterator[list]:
+        plan = [(column.get, FORMATTERS[column.kind]) for column in self.columns]
         for row in rows:
-            yield [cell(column.get(row), column.kind) for column in self.columns]
+            yield ["" if (value := get(row)) is None else write(value) for get, write in plan]
 
 
 def _site(request) -> str:
@@ -225,9 +234,9 @@ ANNOUNCEMENT_COLUMNS = (
 # -- funding ---------------------------------------------------------------------------------
 
 
-def funding_rows(filterset, request):
+def funding_lines(filterset):
     on = filterset.as_of_date
-    lines = (
+    return (
         FundingLine.objects.evidenced()
         .with_flags()
         .filter(
@@ -239,9 +248,84 @@ def funding_rows(filterset, request):
         )
         .order_by("commitment__slug", "stated_on", "pk")
     )
-    for line in lines.iterator(chunk_size=CHUNK):
+
+
+def funding_rows(filterset, request):
+    for line in funding_lines(filterset).iterator(chunk_size=CHUNK):
         line.quotes, line.source_urls = unpack(line.packed)
         yield line
+
+
+# SQL that writes a cell the way FORMATTERS does (PostgreSQL).
+SQL_TEXT = (
+    "NULLIF(CASE WHEN left({0}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r', E'\\n') "
+    "THEN '''' || {0} ELSE {0} END, '')"
+)
+SQL_NUMBER = "CASE WHEN {0} = trunc({0}) THEN trunc({0})::bigint::text ELSE {0}::text END"
+SQL_BOOLEAN = "CASE WHEN {0} THEN 'true' WHEN NOT {0} THEN 'false' END"
+
+
+def funding_sql(filterset) -> tuple[str, tuple]:
+    """On PostgreSQL: the funding export as one SELECT whose every cell is already written the
+    way FORMATTERS writes it (see sql_stream; `COPY (this) TO STDOUT` gives the same cells).
+    Column for column the same as FUNDING_COLUMNS; a test compares the two paths row by row."""
+    from django.contrib.postgres.aggregates import StringAgg
+
+    citations = (
+        Citation.objects.filter(funding_line=OuterRef("pk")).order_by().values("funding_line")
+    )
+
+    def joined(field):
+        agg = StringAgg(Coalesce(field, Value("")), SEPARATOR, order_by=("pk",))
+        return Subquery(citations.annotate(all=agg).values("all"))
+
+    fields = ["pk", "slug", "amount", "stage", "stated_on", "purpose", "recipient", "period",
+              "parent_id", "children_total", "same_money_as_id", "disagrees", "note"]  # fmt: skip
+    # Every selected column gets an alias of ours (f_<name>), so the outer SELECT can name it.
+    rows = funding_lines(filterset).values(
+        **{f"f_{name}": F(name) for name in fields},
+        f_quote_list=joined("quote"),
+        f_url_list=joined("source__url"),
+    )
+    sql, params = rows.query.sql_with_params()
+    text, number, boolean = SQL_TEXT.format, SQL_NUMBER.format, SQL_BOOLEAN.format
+    cells = {
+        "id": "f.f_pk::text",
+        "commitment_slug": text("f.f_slug"),
+        "amount": number("f.f_amount"),
+        "stage": text("f.f_stage"),
+        "stated_on": "to_char(f.f_stated_on, 'YYYY-MM-DD')",
+        "purpose": text("f.f_purpose"),
+        "recipient": text("f.f_recipient"),
+        "period": text("f.f_period"),
+        "parent_id": "f.f_parent_id::text",
+        "children_total": number("f.f_children_total"),
+        "children_add_up": boolean("(f.f_children_total = f.f_amount)"),
+        "same_money_as_id": "f.f_same_money_as_id::text",
+        "disagrees": boolean("f.f_disagrees"),
+        "counted_in_totals": boolean("(f.f_same_money_as_id IS NULL AND f.f_parent_id IS NULL)"),
+        "note": text("f.f_note"),
+        "quotes": text("f.f_quote_list"),
+        "source_urls": text("f.f_url_list"),
+    }
+    if list(cells) != [column.name for column in FUNDING_COLUMNS]:
+        raise AssertionError("funding_sql is out of step with FUNDING_COLUMNS")
+    select = ", ".join(f'{expression} AS "{name}"' for name, expression in cells.items())
+    # Only fixed SQL around Django's own query; its parameters stay separate.
+    return f"SELECT {select} FROM ({sql}) AS f", params  # noqa: S608
+
+
+def sql_stream(header: list[str], sql: str, params: tuple) -> Iterator[str]:
+    """Stream the rows of a SELECT whose cells are already written (see funding_sql) as CSV,
+    from a server-side cursor in chunks: Python only joins the cells."""
+    from django.db import connection
+
+    writer = csv.writer(_Echo())
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        yield "\ufeff" + writer.writerow(header)
+        while rows := cursor.fetchmany(CHUNK):
+            yield "".join([writer.writerow(row) for row in rows])
 
 
 FUNDING_COLUMNS = (
@@ -344,7 +428,7 @@ DATASETS = {
     for dataset in (
         Dataset("commitments", "Commitments", "one row per commitment on record", COMMITMENT_COLUMNS, CommitmentFilter, commitment_rows),
         Dataset("announcements", "Announcements (the full history)", "one row per cited event, in timeline order", ANNOUNCEMENT_COLUMNS, CommitmentFilter, announcement_rows),
-        Dataset("funding", "Funding", "one row per cited amount", FUNDING_COLUMNS, CommitmentFilter, funding_rows),
+        Dataset("funding", "Funding", "one row per cited amount", FUNDING_COLUMNS, CommitmentFilter, funding_rows, funding_sql),
         Dataset("sources", "Sources", "one row per source", SOURCE_COLUMNS, SourceFilter, source_rows),
         Dataset("citations", "Citations", "one row per citation of a claim on record", CITATION_COLUMNS, CommitmentFilter, citation_rows),
     )
@@ -375,8 +459,16 @@ class _Echo:
         return value
 
 
+ROWS_PER_CHUNK = 500
+
+
 def stream(dataset: Dataset, rows: Iterable) -> Iterator[str]:
+    """The CSV text, a few hundred rows at a time (one network write per chunk, not per row)."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(dataset.header)
+    chunk = ["\ufeff" + writer.writerow(dataset.header)]
     for values in dataset.cells(rows):
-        yield writer.writerow(values)
+        chunk.append(writer.writerow(values))
+        if len(chunk) >= ROWS_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)

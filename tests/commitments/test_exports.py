@@ -195,3 +195,38 @@ def test_query_count_does_not_grow_with_rows(client, dataset):
     few = queries_for(10)
     many = queries_for(300)
     assert few == many
+
+
+def test_postgresql_writes_the_same_funding_csv_as_python(client, curated, rf):
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL path runs on PostgreSQL only")
+    from commitments.exports import funding_sql, make_filterset, sql_stream, stream
+    from commitments.models import Commitment
+
+    casey = Commitment.objects.get(slug="casey-national-audit")
+    odd = FundingLineFactory(
+        commitment=casey, amount=Decimal("1500.50"), purpose="=cmd|' /C calc'!A0",
+        recipient="-5", note="Zoë’s £ “quote”\nsecond line", stated_on=None,
+    )  # fmt: skip
+    source = SourceDocumentFactory(text="@SUM(1) and more.")
+    CitationFactory(commitment=casey, funding_line=odd, source=source, quote="@SUM(1)")
+    request = rf.get("/export/funding.csv")
+    request.as_of = request.today = datetime.date.today()
+    filterset = make_filterset(DATASETS["funding"], request)
+    assert filterset.is_valid()
+    by_copy = "".join(sql_stream(DATASETS["funding"].header, *funding_sql(filterset)))
+    rows = DATASETS["funding"].rows(filterset, request)
+    by_python = "".join(stream(DATASETS["funding"], rows))
+
+    def parse(text):
+        return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+    assert parse(by_copy) == parse(by_python)
+    assert len(parse(by_copy)) == 15
+    row = next(r for r in parse(by_copy) if r["amount"] == "1500.50")
+    assert row["purpose"].startswith("'=")
+    assert row["recipient"] == "'-5"
+    assert row["quotes"] == "'@SUM(1)"
+    assert row["note"] == "Zoë’s £ “quote”\nsecond line"
+    served = b"".join(client.get("/export/funding.csv").streaming_content).decode("utf-8-sig")
+    assert parse(served) == parse(by_copy)
