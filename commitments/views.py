@@ -271,17 +271,6 @@ class MethodologyView(TemplateView):
         )
 
 
-def citations_on_record(on: datetime.date):
-    """Citations of public commitments whose claim is on record by `on`."""
-    public = Commitment.objects.published().on_record(on)
-    return Citation.objects.filter(commitment__in=public).filter(
-        Q(announcement__isnull=True, funding_line__isnull=True)
-        | Q(announcement__date__lte=on)
-        | Q(funding_line__stated_on__lte=on)
-        | Q(funding_line__isnull=False, funding_line__stated_on__isnull=True)
-    )
-
-
 def export_csv(request, dataset: str):
     """/export/<dataset>.csv: the rows the matching page shows, streamed as CSV."""
     from .exports import DATASETS, filename, make_filterset, sql_stream, stream
