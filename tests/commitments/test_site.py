@@ -388,3 +388,16 @@ def test_healthz(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", LIST, "/commitments/casey-national-audit/", "/funding/", "/sources/", "/methodology/"],
+)
+def test_pages_have_a_plain_title_and_unique_ids(client, curated, path):
+    html = client.get(path).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title
+    assert title.endswith("Grooming-gangs commitments tracker")
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
