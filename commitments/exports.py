@@ -22,14 +22,12 @@ from django.db.models import Aggregate, CharField, F, OuterRef, Prefetch, Q, Sub
 from django.db.models.functions import Coalesce, Concat
 from django.utils.text import slugify
 
-from sources.filters import SourceFilter
-from sources.models import SourceDocument
+from sources.filters import source_filterset
 
-from .filters import CommitmentFilter
+from .filters import commitment_filterset
 from .models import (
     Announcement,
     Citation,
-    Commitment,
     FundingLine,
     Status,
 )
@@ -124,7 +122,7 @@ class Dataset:
     title: str
     row_meaning: str
     columns: tuple[Column, ...]
-    filterset: type
+    filterset: Callable  # (request) -> the page's FilterSet, bound to the request
     rows: Callable  # (filterset, request) -> iterable of row objects
     sql: Callable | None = None  # (filterset) -> (sql, params): PostgreSQL writes the cells
 
@@ -352,16 +350,6 @@ FUNDING_COLUMNS = (
 # -- sources ---------------------------------------------------------------------------------
 
 
-def source_filterset(data, request):
-    from .source_views import sources_on_record
-
-    base = sources_on_record(request.as_of).order_by("-published_on", "title", "pk")
-    departments = SourceDocument.objects.exclude(department="").values_list(
-        "department", flat=True
-    )
-    return SourceFilter(data, queryset=base, request=request, departments=set(departments))
-
-
 def source_rows(filterset, request):
     site = _site(request)
     for source in filterset.qs.defer("text", "question_text", "answer_text").iterator(
@@ -426,19 +414,18 @@ CITATION_COLUMNS = (
 DATASETS = {
     dataset.name: dataset
     for dataset in (
-        Dataset("commitments", "Commitments", "one row per commitment on record", COMMITMENT_COLUMNS, CommitmentFilter, commitment_rows),
-        Dataset("announcements", "Announcements (the full history)", "one row per cited event, in timeline order", ANNOUNCEMENT_COLUMNS, CommitmentFilter, announcement_rows),
-        Dataset("funding", "Funding", "one row per cited amount", FUNDING_COLUMNS, CommitmentFilter, funding_rows, funding_sql),
-        Dataset("sources", "Sources", "one row per source", SOURCE_COLUMNS, SourceFilter, source_rows),
-        Dataset("citations", "Citations", "one row per citation of a claim on record", CITATION_COLUMNS, CommitmentFilter, citation_rows),
+        Dataset("commitments", "Commitments", "one row per commitment on record", COMMITMENT_COLUMNS, commitment_filterset, commitment_rows),
+        Dataset("announcements", "Announcements (the full history)", "one row per cited event, in timeline order", ANNOUNCEMENT_COLUMNS, commitment_filterset, announcement_rows),
+        Dataset("funding", "Funding", "one row per cited amount", FUNDING_COLUMNS, commitment_filterset, funding_rows, funding_sql),
+        Dataset("sources", "Sources", "one row per source", SOURCE_COLUMNS, source_filterset, source_rows),
+        Dataset("citations", "Citations", "one row per citation of a claim on record", CITATION_COLUMNS, commitment_filterset, citation_rows),
     )
 }  # fmt: skip
 
 
 def make_filterset(dataset: Dataset, request):
-    if dataset.filterset is SourceFilter:
-        return source_filterset(request.GET, request)
-    return CommitmentFilter(request.GET, queryset=Commitment.objects.published(), request=request)
+    """The FilterSet of `request` for `dataset`: the same one its page uses."""
+    return dataset.filterset(request)
 
 
 def filename(dataset: Dataset, request, today: datetime.date) -> str:

@@ -12,6 +12,8 @@ from django import forms
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from sources.filters import check_date_order
+
 from .models import Announcement, Commitment, Department, FundingLine, Status, Theme
 from .search import search_commitments
 
@@ -35,11 +37,9 @@ SORTS = {
 class CommitmentFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
-        after, before = data.get("announced_after"), data.get("announced_before")
-        if after and before and after > before:
-            raise forms.ValidationError(
-                "“Announced after” must be on or before “announced before”."
-            )
+        check_date_order(
+            data, "announced_after", "announced_before", ("Announced after", "announced before")
+        )
         as_of = data.get("as_of")
         if as_of and as_of > timezone.localdate():
             self.add_error("as_of", "The date cannot be in the future.")
@@ -163,3 +163,9 @@ class CommitmentFilter(django_filters.FilterSet):
         if value == "relevance" and "rank" not in queryset.query.annotations:
             value = "title"
         return queryset.order_by(*SORTS[value][1])
+
+
+def commitment_filterset(request) -> CommitmentFilter:
+    """The CommitmentFilter of a request, over the public commitments. The list page, its
+    exports and the JSON API share it."""
+    return CommitmentFilter(request.GET, queryset=Commitment.objects.published(), request=request)

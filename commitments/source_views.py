@@ -5,7 +5,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from sources.filters import SourceFilter
+from sources.filters import source_filterset
 from sources.models import SourceDocument
 from sources.text import quote_span, segments
 
@@ -28,26 +28,12 @@ def citations_on_record(on):
     )
 
 
-def sources_on_record(on):
-    """Sources published by `on`, and undated ones (which the tracker cannot place)."""
-    return SourceDocument.objects.filter(Q(published_on__lte=on) | Q(published_on__isnull=True))
-
-
 class SourceListView(FilteredListView):
     template_name = "sources/source_list.html"
     context_object_name = "sources"
 
     def get_filterset(self, request):
-        base = sources_on_record(request.as_of).order_by("-published_on", "title", "pk")
-        departments = (
-            SourceDocument.objects.exclude(department="")
-            .order_by("department")
-            .values_list("department", flat=True)
-            .distinct()
-        )
-        return SourceFilter(
-            request.GET, queryset=base, request=request, departments=list(departments)
-        )
+        return source_filterset(request)
 
 
 class SourceDetailView(DetailView):

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .filters import CommitmentFilter
+from .filters import commitment_filterset
 from .models import (
     CLOSED_STATUSES,
     STATUS_DEFINITIONS,
@@ -149,9 +149,7 @@ class CommitmentListView(FilteredListView):
     context_object_name = "commitments"
 
     def get_filterset(self, request):
-        return CommitmentFilter(
-            request.GET, queryset=Commitment.objects.published(), request=request
-        )
+        return commitment_filterset(request)
 
 
 class CommitmentDetailView(DetailView):

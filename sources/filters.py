@@ -1,7 +1,8 @@
-"""The FilterSet for sources: the /sources/ page and, later, its CSV and JSON."""
+"""The FilterSet for sources: the /sources/ page, its CSV and its JSON."""
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from .models import Provenance, SourceDocument, SourceKind
 from .search import search_sources
@@ -11,14 +12,18 @@ def _date_widget():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def check_date_order(data: dict, after: str, before: str, labels: tuple[str, str]) -> None:
+    """A form error when the `after` date falls after the `before` date."""
+    if data.get(after) and data.get(before) and data[after] > data[before]:
+        raise forms.ValidationError(f"“{labels[0]}” must be on or before “{labels[1]}”.")
+
+
 class SourceFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
-        after, before = data.get("published_after"), data.get("published_before")
-        if after and before and after > before:
-            raise forms.ValidationError(
-                "“Published after” must be on or before “published before”."
-            )
+        check_date_order(
+            data, "published_after", "published_before", ("Published after", "published before")
+        )
         return data
 
 
@@ -55,3 +60,19 @@ class SourceFilter(django_filters.FilterSet):
         if not value.strip():
             return queryset
         return search_sources(queryset, value).order_by("-rank", "-published_on", "title", "pk")
+
+
+def source_filterset(request) -> SourceFilter:
+    """The SourceFilter of a request, over the sources published by its `as_of` date (and the
+    undated ones, which the tracker cannot place). The sources page and its exports share it."""
+    on = request.as_of
+    base = SourceDocument.objects.filter(
+        Q(published_on__lte=on) | Q(published_on__isnull=True)
+    ).order_by("-published_on", "title", "pk")
+    departments = (
+        SourceDocument.objects.exclude(department="")
+        .order_by("department")
+        .values_list("department", flat=True)
+        .distinct()
+    )
+    return SourceFilter(request.GET, queryset=base, request=request, departments=list(departments))

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import SourceDocument, SourceKind
-from .parsing import MAX_BYTES, ParseResult, parse
+from .parsing import MAX_BYTES, REPORTED_FIELDS, ParseResult, parse
 from .signals import text_replaced
 
 CREATED, UNCHANGED, UPDATED, REFUSED = "created", "unchanged", "updated", "refused"
@@ -29,20 +29,9 @@ CREATED, UNCHANGED, UPDATED, REFUSED = "created", "unchanged", "updated", "refus
 # Parsed values copied onto the record. Fields the parser reports missing are left alone on an
 # update, so an editor's correction of, say, a missing date is kept.
 STORED_FIELDS = (
-    "kind",
-    "title",
-    "department",
-    "publisher",
-    "provenance",
-    "uin",
-    "asked_on",
-    "answered_on",
-    "published_on",
-    "asked_by",
-    "answered_by",
+    *(name for name in REPORTED_FIELDS if name not in ("is_excerpt", "sha256")),
     "question_text",
     "answer_text",
-    "url",
 )
 
 
