@@ -2,14 +2,15 @@
 
 `AsOfMiddleware` reads `?as_of=YYYY-MM-DD` once per request and sets `request.as_of` (the date
 to show; today when absent) and `request.as_of_given`. A malformed or future date is answered
-with a 400 page that says what is wrong; it never reaches a view. The context processor puts
+with a 400 that says what is wrong, in the endpoint's format (commitments.errors); it never reaches a view. The context processor puts
 the date in every template, and `{% as_of_url %}` keeps it on links between pages.
 """
 
 import datetime
 
-from django.template.response import TemplateResponse
 from django.utils import timezone
+
+from .errors import error_response
 
 PARAM = "as_of"
 
@@ -46,13 +47,9 @@ class AsOfMiddleware:
             given = parse_as_of(request.GET.get(PARAM), today)
         except InvalidDate as error:
             request.as_of, request.as_of_given = today, False
-            response = TemplateResponse(
-                request,
-                "400.html",
-                {"message": f"The as_of date is not valid. {error}", "parameter": PARAM},
-                status=400,
+            return error_response(
+                request, f"The as_of date is not valid. {error}", parameter=PARAM
             )
-            return response.render()
         request.as_of = given or today
         request.as_of_given = given is not None
         return self.get_response(request)

@@ -26,8 +26,8 @@ def search_commitments(queryset: QuerySet, q: str, *, on=None) -> QuerySet:
     """Commitments matching `q`, annotated with `rank` (higher is better)."""
     from .models import Announcement, Citation, Commitment
 
-    if not search_terms(q):
-        return queryset.none()
+    if not search_terms(q):  # only operators ("-", a lone quote): nothing to look for
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     announcements = Announcement.objects.evidenced()
     if on is not None:
         announcements = announcements.filter(date__lte=on)

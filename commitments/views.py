@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -23,8 +24,11 @@ STALE_AFTER_MONTHS = 6
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` months earlier (the month's last day when it has no such day)."""
+    """The same day `months` months earlier (the month's last day when it has no such day);
+    the first day there is when that is before year 1."""
     month_index = day.year * 12 + day.month - 1 - months
+    if month_index < 12:  # before January of year 1
+        return datetime.date.min
     year, month = divmod(month_index, 12)
     for candidate in (day.day, 30, 29, 28):
         try:
@@ -287,8 +291,14 @@ def export_csv(request, dataset: str):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
+    query = None
     if declared.sql is not None and connection.vendor == "postgresql":
-        content = sql_stream(declared.header, *declared.sql(filterset))  # cells written in SQL
+        try:
+            query = declared.sql(filterset)
+        except EmptyResultSet:  # a filter that can match nothing (a search of only "-")
+            query = None
+    if query is not None:
+        content = sql_stream(declared.header, *query)  # cells written in SQL
     else:
         content = stream(declared, declared.rows(filterset, request))
     response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from commitments.decorators import read_only
 from commitments.views import healthz
 
 admin.site.site_header = "Grooming-gangs commitments tracker: editors"
@@ -10,8 +11,11 @@ admin.site.index_title = "Edit the record"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("healthz/", healthz, name="healthz"),
+    path("healthz/", read_only(healthz), name="healthz"),
     path("sources/", include("commitments.source_urls")),
     path("api/", include("commitments.api_urls")),
     path("", include("commitments.urls")),
 ]
+
+handler400 = "commitments.errors.bad_request"
+handler404 = "commitments.errors.page_not_found"

@@ -64,9 +64,11 @@ def matching_sources(q: str) -> QuerySet:
 
 
 def search_sources(queryset: QuerySet, q: str) -> QuerySet:
-    """Sources whose title or stored text matches `q`, annotated with `rank` (higher first)."""
+    """Sources whose title or stored text matches `q`, annotated with `rank` (higher first).
+
+    A query with no words (only operators such as "-" or a lone quote) matches nothing."""
     if not search_terms(q):
-        return queryset.none()
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     matches = queryset.filter(pk__in=matching_sources(q).values("pk"))
     if full_text():
         return matches.annotate(rank=SearchRank(StoredDocument(), query_for(q)))

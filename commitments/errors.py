@@ -1,0 +1,56 @@
+"""Error answers in each endpoint's own format: JSON under /api/, plain text for the CSV
+exports, the feeds and the health check, an HTML page everywhere else.
+
+`error_response` is used by code that refuses a request itself (the `as_of` middleware);
+`bad_request` and `page_not_found` are the project's handler400 and handler404, so a refusal
+raised anywhere (Http404, too many parameters) is answered in the same format.
+"""
+
+from django.http import HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.views import defaults
+
+JSON_PREFIXES = ("/api/",)
+TEXT_PREFIXES = ("/export/", "/feeds/", "/healthz/")
+TEMPLATES = {400: "400.html", 404: "404.html", 503: "503.html"}
+
+
+def error_format(request) -> str:
+    path = request.path_info
+    if path.startswith(JSON_PREFIXES):
+        return "json"
+    if path.startswith(TEXT_PREFIXES):
+        return "text"
+    return "html"
+
+
+def error_response(request, message: str, *, status: int = 400, **context) -> HttpResponse:
+    """`message` (plain text, escaped where it is shown) with `status`, in the format of the
+    endpoint asked for."""
+    answer = error_format(request)
+    if answer == "json":
+        response = JsonResponse({"error": message, **context}, status=status)
+    elif answer == "text":
+        response = HttpResponse(
+            f"{message}\n", status=status, content_type="text/plain; charset=utf-8"
+        )
+    else:
+        response = TemplateResponse(
+            request, TEMPLATES[status], {"message": message, **context}, status=status
+        ).render()
+    return response
+
+
+def bad_request(request, exception, template_name="400.html"):
+    return error_response(
+        request, "The request could not be read: it has too many parameters or is malformed."
+    )
+
+
+def page_not_found(request, exception, template_name="404.html"):
+    if error_format(request) == "html":
+        return defaults.page_not_found(request, exception, template_name)
+    # Http404("No such commitment ...") carries a message; a URL that matches no route does not.
+    detail = exception.args[0] if exception is not None and exception.args else None
+    message = detail if isinstance(detail, str) and detail else "There is nothing at this address."
+    return error_response(request, message, status=404)
