@@ -2,8 +2,9 @@
 
 `AsOfMiddleware` reads `?as_of=YYYY-MM-DD` once per request and sets `request.as_of` (the date
 to show; today when absent) and `request.as_of_given`. A malformed or future date is answered
-with a 400 that says what is wrong, in the endpoint's format (commitments.errors); it never reaches a view. The context processor puts
-the date in every template, and `{% as_of_url %}` keeps it on links between pages.
+with a 400 that says what is wrong, in the endpoint's format (commitments.errors); it never
+reaches a view. The context processor puts the date in every template, and `{% as_of_url %}`
+keeps it on links between pages.
 """
 
 import datetime
