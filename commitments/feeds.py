@@ -5,6 +5,9 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.xmlutils import SimplerXMLGenerator
+
+from sources.text import xml_safe
 
 from .models import Announcement, Commitment
 
@@ -21,8 +24,26 @@ def _events():
     )
 
 
+class _PrintableXMLGenerator(SimplerXMLGenerator):
+    def characters(self, content):
+        super().characters(xml_safe(content))
+
+
+class PrintableAtom1Feed(Atom1Feed):
+    """Atom that no stored text can stop: the fields refuse control characters on save, and
+    anything that got in before that rule is written as U+FFFD instead of failing the feed."""
+
+    def write(self, outfile, encoding):
+        handler = _PrintableXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+
 class UpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PrintableAtom1Feed
     title = "Grooming-gangs commitments tracker: all updates"
     subtitle = "Each dated, sourced event on any commitment's timeline."
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from sources.fields import PlainCharField, PlainTextField
 from sources.models import SourceDocument
 from sources.text import contains_quote, normalise
 
@@ -242,13 +243,13 @@ class Commitment(models.Model):
     slug = models.SlugField(
         max_length=120, help_text="Permanent address of the commitment's page; never change it."
     )
-    title = models.CharField(max_length=300, help_text="A short, neutral name for the pledge.")
-    pledge_text = models.TextField(
+    title = PlainCharField(max_length=300, help_text="A short, neutral name for the pledge.")
+    pledge_text = PlainTextField(
         "pledge in its own words",
         help_text="The government's words, as first published. Cite them (a citation with no "
         "announcement or funding line) or the commitment is not shown publicly.",
     )
-    summary = models.TextField(blank=True, help_text="One or two plain sentences of context.")
+    summary = PlainTextField(blank=True, help_text="One or two plain sentences of context.")
     theme = models.CharField(max_length=32, choices=Theme.choices)
     lead_department = models.CharField(max_length=32, choices=Department.choices)
     parent = models.ForeignKey(
@@ -259,7 +260,7 @@ class Commitment(models.Model):
         related_name="children",
         help_text="The package this commitment belongs to, e.g. the £10m action plan.",
     )
-    references = models.CharField(
+    references = PlainCharField(
         max_length=500,
         blank=True,
         help_text="External references: IICSA or Casey recommendation numbers, bill clauses.",
@@ -361,7 +362,7 @@ class CommitmentLink(models.Model):
     to_commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="links_in"
     )
-    note = models.CharField(max_length=300, blank=True)
+    note = PlainCharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
 
@@ -401,7 +402,7 @@ class Announcement(models.Model):
     )
     date = models.DateField(help_text="The date of the event, not the date you entered it.")
     kind = models.CharField(max_length=32, choices=AnnouncementKind.choices)
-    summary = models.TextField(help_text="What happened, in one or two neutral sentences.")
+    summary = PlainTextField(help_text="What happened, in one or two neutral sentences.")
     new_status = models.CharField(
         max_length=32,
         choices=Status.choices,
@@ -414,12 +415,12 @@ class Announcement(models.Model):
         help_text="The deadline from this date on, resolved to a day (e.g. 'by Easter 2025' is "
         "2025-04-20; 'in May' is 31 May).",
     )
-    deadline_wording = models.CharField(
+    deadline_wording = PlainCharField(
         max_length=200,
         blank=True,
         help_text="The words used for the deadline, e.g. 'by Easter', 'three months'.",
     )
-    note = models.TextField(
+    note = PlainTextField(
         blank=True,
         help_text="Caveats shown with the event: an uncertain date, a secondary-only source, a "
         "disagreement between sources.",
@@ -507,9 +508,9 @@ class FundingLine(models.Model):
         help_text="Date of the source that states this amount. Leave blank if the source shows "
         "no date; never guess.",
     )
-    recipient = models.CharField(max_length=300, blank=True)
-    purpose = models.CharField(max_length=500, blank=True)
-    period = models.CharField(
+    recipient = PlainCharField(max_length=300, blank=True)
+    purpose = PlainCharField(max_length=500, blank=True)
+    period = PlainCharField(
         max_length=50, blank=True, help_text="Financial period, e.g. '2025-26', if given."
     )
     parent = models.ForeignKey(
@@ -529,7 +530,7 @@ class FundingLine(models.Model):
         help_text="Another source's figure for the same money. If the amounts differ the "
         "tracker flags the disagreement; keep both.",
     )
-    note = models.TextField(blank=True)
+    note = PlainTextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -620,11 +621,11 @@ class Citation(models.Model):
         help_text="The amount this quote supports. Leave blank when citing the pledge.",
     )
     source = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="citations")
-    quote = models.TextField(
+    quote = PlainTextField(
         help_text="Copied verbatim from the source's stored text. Only whitespace, curly quotes "
         "and dashes may differ; anything else is refused."
     )
-    locator = models.CharField(
+    locator = PlainCharField(
         max_length=200, blank=True, help_text="Where in the source: paragraph, column, UIN."
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .fields import PlainCharField, PlainTextField
 from .text import contains_quote
 
 
@@ -32,19 +33,19 @@ class SourceDocument(models.Model):
     """One public document, stored as text, that claims in the tracker can cite."""
 
     kind = models.CharField(max_length=32, choices=SourceKind.choices)
-    title = models.CharField(max_length=500, help_text="The document's own title or heading.")
+    title = PlainCharField(max_length=500, help_text="The document's own title or heading.")
     url = models.URLField(
         "URL",
         max_length=1000,
         blank=True,
         help_text="Where the document was published. Must be unique; leave blank if none.",
     )
-    publisher = models.CharField(
+    publisher = PlainCharField(
         max_length=200,
         blank=True,
         help_text="Who published this page, e.g. 'GOV.UK', 'Parallel Parliament', 'BBC News'.",
     )
-    department = models.CharField(
+    department = PlainCharField(
         max_length=200,
         blank=True,
         help_text="Government department the document comes from or is addressed to, "
@@ -65,22 +66,22 @@ class SourceDocument(models.Model):
     )
 
     # Parliamentary questions.
-    uin = models.CharField(
+    uin = PlainCharField(
         "UIN", max_length=30, blank=True, help_text="Parliamentary question number, if any."
     )
     asked_on = models.DateField(null=True, blank=True)
     answered_on = models.DateField(null=True, blank=True)
-    asked_by = models.CharField(max_length=200, blank=True, help_text="Asking member, if known.")
-    answered_by = models.CharField(
+    asked_by = PlainCharField(max_length=200, blank=True, help_text="Asking member, if known.")
+    answered_by = PlainCharField(
         max_length=200,
         blank=True,
         help_text="Name of the answering minister only. The role printed beside a portrait on "
         "mirror sites is the role on the capture date, not when they answered.",
     )
-    question_text = models.TextField(blank=True)
-    answer_text = models.TextField(blank=True)
+    question_text = PlainTextField(blank=True)
+    answer_text = PlainTextField(blank=True)
 
-    text = models.TextField(
+    text = PlainTextField(
         help_text="The stored text of the document. Every citation's quote must appear in it."
     )
     is_excerpt = models.BooleanField(
@@ -110,7 +111,7 @@ class SourceDocument(models.Model):
         editable=False,
         help_text="Name of the file the importer read this text from.",
     )
-    notes = models.TextField(blank=True, help_text="Editors' notes on this source's reliability.")
+    notes = PlainTextField(blank=True, help_text="Editors' notes on this source's reliability.")
 
     version = IntegerVersionField()
     history = HistoricalRecords()
@@ -143,6 +144,8 @@ class SourceDocument(models.Model):
         return f"{self.title} ({self.get_kind_display()}, {date})"
 
     def save(self, *args, **kwargs):
+        # Printable and with line breaks normalised before hashing (sources.fields).
+        self.text = self._meta.get_field("text").pre_save(self, add=self._state.adding)
         self.sha256 = self.compute_sha256(self.text)
         if self.published_on is None and self.answered_on is not None:
             self.published_on = self.answered_on

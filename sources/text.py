@@ -98,3 +98,31 @@ def segments(text: str, spans: list[tuple[int, int, object]]) -> list[dict]:
             }
         )
     return out
+
+
+# -- printable text ----------------------------------------------------------------------------
+# Every text field stores printable text only (sources.fields). Line breaks of every kind
+# (what Word pastes as U+000B, form feeds, U+2028...) become "\n"; tabs stay; any other control
+# character, a lone surrogate or a non-character is refused, since no page, feed or export
+# could show it (XML 1.0 cannot even carry it).
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def normalise_line_breaks(text: str, *, single_line: bool = False) -> str:
+    """`text` with every line break written "\\n" (a space, when `single_line`)."""
+    text = _LINE_BREAKS.sub("\n", text)
+    return text.replace("\n", " ") if single_line else text
+
+
+def unprintable(text: str) -> str | None:
+    """Why `text` cannot be stored ("U+0007 at character 12"), or None when it can."""
+    found = _UNPRINTABLE.search(text)
+    if found is None:
+        return None
+    return f"U+{ord(found.group()):04X} at character {found.start() + 1}"
+
+
+def xml_safe(text: str) -> str:
+    """`text` with anything XML 1.0 cannot carry replaced by U+FFFD (a last guard for feeds)."""
+    return _UNPRINTABLE.sub("\ufffd", normalise_line_breaks(text)) if text else text
