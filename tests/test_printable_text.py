@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.urls import reverse
 
-from commitments.models import Announcement, Commitment, Status
+from commitments.models import Commitment, Status
 from sources.models import SourceDocument
 from sources.text import normalise_line_breaks, unprintable, xml_safe
 from tests.admin_forms import admin_form_data
@@ -112,11 +112,11 @@ def test_text_stored_before_the_rule_cannot_stop_a_feed(client):
     # Raw SQL writes past the fields' checks, as data stored before the rule might have.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Announcement._meta.db_table} SET summary = %s WHERE id = %s",
+            "UPDATE commitments_announcement SET summary = %s WHERE id = %s",
             ["Old\x07text", happened.pk],
         )
         cursor.execute(
-            f"UPDATE {Commitment._meta.db_table} SET pledge_text = %s WHERE id = %s",
+            "UPDATE commitments_commitment SET pledge_text = %s WHERE id = %s",
             ["Pledge\x1b[31m", commitment.pk],
         )
     for feed in ("/feeds/updates.atom", f"/feeds/commitments/{commitment.slug}.atom"):
