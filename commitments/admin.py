@@ -1,8 +1,9 @@
 from concurrency.admin import ConcurrentModelAdmin
-from concurrency.forms import ConcurrentForm
 from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+
+from sources.conflicts import ConflictSafeAdminMixin, LockingConcurrentForm
 
 from .models import (
     Announcement,
@@ -45,7 +46,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ClaimInCommitmentForm(ConcurrentForm):
+class ClaimInCommitmentForm(LockingConcurrentForm):
     """Citation form on a commitment's page: the claim is limited to that commitment's."""
 
     class Meta:
@@ -71,7 +72,7 @@ class CitationInline(admin.StackedInline):
 
 class AnnouncementInline(admin.StackedInline):
     model = Announcement
-    form = ConcurrentForm
+    form = LockingConcurrentForm
     extra = 0
     fields = [
         ("date", "kind"),
@@ -85,7 +86,7 @@ class AnnouncementInline(admin.StackedInline):
 
 class FundingLineInline(admin.TabularInline):
     model = FundingLine
-    form = ConcurrentForm
+    form = LockingConcurrentForm
     fk_name = "commitment"
     extra = 0
     fields = [
@@ -112,7 +113,7 @@ class CommitmentLinkInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
+class CommitmentAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "status_today",
@@ -163,7 +164,7 @@ class CommitmentAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
 
 class CitationOfClaimInline(admin.StackedInline):
     model = Citation
-    form = ConcurrentForm
+    form = LockingConcurrentForm
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["source", "quote", "locator", "version"]
@@ -178,7 +179,7 @@ class FundingCitationInline(CitationOfClaimInline):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
+class AnnouncementAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
     list_display = ["date", "commitment", "kind", "new_status", "new_deadline"]
     list_filter = ["kind", "new_status", "commitment__theme"]
     search_fields = ["summary", "note", "commitment__title"]
@@ -189,7 +190,7 @@ class AnnouncementAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(FundingLine)
-class FundingLineAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
+class FundingLineAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
     list_display = ["commitment", "amount", "stage", "stated_on", "purpose", "parent"]
     list_filter = ["stage"]
     search_fields = ["purpose", "recipient", "note", "commitment__title"]
@@ -200,7 +201,7 @@ class FundingLineAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
+class CitationAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
     list_display = ["short_quote", "commitment", "claim_kind", "source", "locator"]
     list_filter = ["source__kind", "source__provenance"]
     search_fields = ["quote", "locator", "commitment__title", "source__title"]

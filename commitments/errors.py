@@ -6,13 +6,15 @@ exports, the feeds and the health check, an HTML page everywhere else.
 raised anywhere (Http404, too many parameters) is answered in the same format.
 """
 
+from concurrency.exceptions import RecordModifiedError
+from django.db import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.views import defaults
 
 JSON_PREFIXES = ("/api/",)
 TEXT_PREFIXES = ("/export/", "/feeds/", "/healthz/")
-TEMPLATES = {400: "400.html", 404: "404.html", 503: "503.html"}
+TEMPLATES = {400: "400.html", 404: "404.html", 409: "409.html", 503: "503.html"}
 
 
 def error_format(request) -> str:
@@ -54,3 +56,46 @@ def page_not_found(request, exception, template_name="404.html"):
     detail = exception.args[0] if exception is not None and exception.args else None
     message = detail if isinstance(detail, str) and detail else "There is nothing at this address."
     return error_response(request, message, status=404)
+
+
+class WriteConflictMiddleware:
+    """A busy database or a save that lost a race is answered with a clear refusal, never a
+    500: 503 "try again" when the database could not take the write in time (SQLite's lock
+    timeout, a PostgreSQL deadlock or serialisation failure), 409 when a versioned save found
+    its record changed (the admin's forms catch that first; this is the last guard). The
+    request's transaction has already been rolled back: nothing was half-saved."""
+
+    BUSY_SQLSTATES = {"40001", "40P01", "55P03"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RecordModifiedError):
+            return error_response(
+                request,
+                "Another editor saved this record at the same moment; your save was refused and "
+                "nothing was changed. Go back, reload the page and make your change again.",
+                status=409,
+            )
+        if isinstance(exception, DatabaseError) and self._busy(exception):
+            response = error_response(
+                request,
+                "The database was busy with other saves and could not take this one in time; "
+                "nothing was changed. Go back and try again in a few seconds.",
+                status=503,
+            )
+            response["Retry-After"] = "5"
+            return response
+        return None
+
+    def _busy(self, exception) -> bool:
+        cause = exception.__cause__
+        if getattr(cause, "pgcode", None) in self.BUSY_SQLSTATES:
+            return True
+        return "database is locked" in str(exception) or "database table is locked" in str(
+            exception
+        )

@@ -397,6 +397,8 @@ class AnnouncementQuerySet(models.QuerySet):
 class Announcement(models.Model):
     """One dated event on a commitment's timeline; it may set a new status and/or deadline."""
 
+    lock_with = "commitment"  # locked before this row on a save (sources.conflicts)
+
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="announcements"
     )
@@ -494,6 +496,8 @@ class FundingLineQuerySet(models.QuerySet):
 
 class FundingLine(models.Model):
     """An amount in pounds attached to a commitment, at one stage, with its source."""
+
+    lock_with = "commitment"  # locked before this row on a save (sources.conflicts)
 
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="funding_lines"
@@ -597,6 +601,8 @@ class Citation(models.Model):
     The claim is the commitment's pledge (no announcement, no funding line), one announcement,
     or one funding line: never two.
     """
+
+    lock_with = "commitment"  # locked before this row on a save (sources.conflicts)
 
     commitment = models.ForeignKey(
         Commitment,

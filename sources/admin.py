@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from .conflicts import ConflictSafeAdminMixin
 from .forms import SourceImportConfirmForm, SourceImportForm
 from .importing import REFUSED, UNCHANGED, UPDATED, import_document
 from .models import SourceDocument
@@ -14,7 +15,7 @@ from .parsing import parse
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(ConcurrentModelAdmin, SimpleHistoryAdmin):
+class SourceDocumentAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "published_on", "department", "provenance", "is_excerpt"]
     list_filter = ["kind", "provenance", "is_excerpt", "department"]
     search_fields = ["title", "url", "uin", "answered_by", "text"]

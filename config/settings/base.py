@@ -19,6 +19,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has no row locks: each request's transaction takes the write lock when it begins,
+    # so simultaneous saves queue (for up to 20 s) instead of failing with "database is locked"
+    # half-way, and the admin's version check sees the earlier save (sources.conflicts).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -48,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "commitments.asof.AsOfMiddleware",
+    "commitments.errors.WriteConflictMiddleware",
 ]
 
 # Public pages are cached whole, keyed by the data's version (commitments.cache). The default

@@ -1,7 +1,12 @@
 """Settings for the test suite (pytest-django). DATABASE_URL picks SQLite or PostgreSQL."""
 
+import atexit
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import TEMPLATES
+from .base import DATABASES, TEMPLATES
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c"  # noqa: S105
@@ -15,3 +20,16 @@ WHITENOISE_USE_FINDERS = True
 # Whole-page caching is tested on its own (tests/commitments/test_cache.py); elsewhere every
 # request renders.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not SQLite's shared in-memory database: threads in the concurrency tests then
+    # queue on the write lock as a real deployment's requests do (base settings), where the
+    # in-memory database's table locks would fail them at once.
+    # One file per test process, removed when it ends (nothing to reuse, as with memory).
+    TEST_SQLITE_FILE = Path(tempfile.gettempdir()) / f"tracker-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_SQLITE_FILE)}
+
+    @atexit.register
+    def _remove_test_database():
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{TEST_SQLITE_FILE}{suffix}").unlink(missing_ok=True)

@@ -145,7 +145,11 @@ def test_a_conflicting_edit_is_refused_not_overwritten(editor_client, admin_clie
     stale["summary"] = "Second save, from a stale page."
     response = editor_client.post(url, stale)
     assert response.status_code == 200
-    assert "Record Modified" in response.content.decode()
+    refusal = " ".join(response.context["adminform"].form.non_field_errors())
+    assert "Your changes to this commitment were not saved" in refusal
+    assert "admin saved this commitment" in refusal  # who
+    assert "→ “First save wins.”" in refusal  # what they changed
+    assert response.context["adminform"].form["summary"].value() == stale["summary"]  # kept
     commitment.refresh_from_db()
     assert commitment.summary == "First save wins."
 
@@ -162,7 +166,8 @@ def test_a_stale_inline_edit_is_refused_not_overwritten(editor_client, admin_cli
     stale[prefix.removesuffix("-id") + "-summary"] = "Stale inline edit."
     response = editor_client.post(page, stale)
     assert response.status_code == 200
-    assert "Record Modified" in response.content.decode()
+    assert "Your changes to this announcement were not saved" in response.content.decode()
+    assert "“Corrected on the announcement&#x27;s own page.”" in response.content.decode()
     announcement.refresh_from_db()
     assert announcement.summary == "Corrected on the announcement's own page."
 
