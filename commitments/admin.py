@@ -1,5 +1,9 @@
 from concurrency.admin import ConcurrentModelAdmin
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -54,9 +58,37 @@ class ClaimInCommitmentForm(LockingConcurrentForm):
         fields = ["announcement", "funding_line", "source", "quote", "locator", "version"]
 
 
+class PledgeKeepingFormSet(BaseInlineFormSet):
+    """The citations on a commitment's page: a save that would leave a public commitment with
+    no citation of its pledge (deleting it, or turning it into an event's citation) is
+    refused, with the reason above the citations."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None:
+            return
+        leaving = set()
+        for form in self.initial_forms:
+            stored = form.initial  # form.instance already carries the posted values
+            if not form.instance.pk or stored.get("announcement") or stored.get("funding_line"):
+                continue  # not a pledge citation before this save
+            data = getattr(form, "cleaned_data", {})
+            if (
+                self._should_delete_form(form)
+                or data.get("announcement")
+                or data.get("funding_line")
+            ):
+                leaving.add(form.instance.pk)
+        if leaving and (
+            message := Citation.unpublishing_message(self.instance.pk, leaving=leaving)
+        ):
+            raise ValidationError(message)
+
+
 class CitationInline(admin.StackedInline):
     model = Citation
     form = ClaimInCommitmentForm
+    formset = PledgeKeepingFormSet
     fk_name = "commitment"
     extra = 0
     autocomplete_fields = ["source"]
@@ -207,6 +239,22 @@ class CitationAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryA
     search_fields = ["quote", "locator", "commitment__title", "source__title"]
     list_select_related = ["commitment", "source", "announcement", "funding_line"]
     autocomplete_fields = ["commitment", "announcement", "funding_line", "source"]
+
+    def get_actions(self, request):
+        # Deleting citations one at a time lets each deletion be checked and explained
+        # (a public commitment's last pledge citation cannot be deleted).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and obj.is_of_pledge:
+            message = Citation.unpublishing_message(obj.commitment_id, leaving={obj.pk})
+            if message:
+                self.message_user(request, f"Not deleted. {message}", messages.ERROR)
+                return redirect("admin:commitments_citation_change", obj.pk)
+        return super().delete_view(request, object_id, extra_context)
 
     @admin.display(description="quote")
     def short_quote(self, obj):

@@ -667,10 +667,48 @@ class Citation(models.Model):
             self.commitment_id = owner
         if message := self.quote_error():
             raise ValidationError({"quote": message})
+        if message := self.unpublishing_error():
+            raise ValidationError(message)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.source.get_absolute_url()}#citation-{self.pk}"
+
+    @property
+    def is_of_pledge(self) -> bool:
+        return self.announcement_id is None and self.funding_line_id is None
+
+    @staticmethod
+    def unpublishing_message(commitment_id, *, leaving: set) -> str | None:
+        """Why the pledge citations `leaving` may not stop citing this commitment's pledge:
+        it is public and no other citation of its pledge would remain (None when they may)."""
+        commitment = Commitment.objects.filter(pk=commitment_id, is_public=True).first()
+        if commitment is None:
+            return None
+        others = Citation.objects.of_pledges().filter(commitment_id=commitment_id)
+        if others.exclude(pk__in=leaving).exists():
+            return None
+        return (
+            f"“{commitment.title}” would no longer be public: this is the last citation of its "
+            "pledge, and nothing is shown without one. Add another citation of the pledge "
+            "first; a commitment is taken off the site only by deleting it."
+        )
+
+    def unpublishing_error(self) -> str | None:
+        """Why this save would unpublish a commitment (a pledge citation turned into another
+        claim's, or moved to another commitment), or None."""
+        if self.pk is None:
+            return None
+        before = (
+            Citation._base_manager.filter(pk=self.pk)
+            .values("commitment_id", "announcement_id", "funding_line_id")
+            .first()
+        )
+        if before is None or before["announcement_id"] or before["funding_line_id"]:
+            return None  # it did not cite a pledge
+        if self.is_of_pledge and self.commitment_id == before["commitment_id"]:
+            return None
+        return Citation.unpublishing_message(before["commitment_id"], leaving={self.pk})
 
     @property
     def claim(self):
@@ -706,6 +744,8 @@ class Citation(models.Model):
             errors["__all__"] = "The announcement or funding line belongs to another commitment."
         if self.source_id and self.quote and (message := self.quote_error()):
             errors["quote"] = message
+        if message := self.unpublishing_error():
+            errors.setdefault("__all__", message)
         if errors:
             raise ValidationError(errors)
 

@@ -1,4 +1,6 @@
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from sources.models import SourceDocument
@@ -50,3 +52,20 @@ def remember_commitment(sender, instance, **kwargs) -> None:
 def refresh_record_cache(sender, instance, **kwargs) -> None:
     """Keep Commitment.is_public and on_record_from true to the rule after every change."""
     _refresh(instance.commitment_id, getattr(instance, "_commitment_before", None))
+
+
+@receiver(pre_delete, sender=Citation, dispatch_uid="citation-keep-published")
+def refuse_unpublishing(sender, instance, origin=None, **kwargs) -> None:
+    """Deleting a public commitment's last pledge citation would unpublish it: refused.
+
+    Deleting the commitment itself (or an announcement, with its citations) is not this."""
+    if isinstance(origin, Citation):
+        leaving = {origin.pk}
+    elif isinstance(origin, QuerySet) and origin.model is Citation:
+        leaving = set(origin.values_list("pk", flat=True))
+    else:
+        return
+    if instance.is_of_pledge and (
+        message := Citation.unpublishing_message(instance.commitment_id, leaving=leaving)
+    ):
+        raise ValidationError(message)

@@ -46,6 +46,24 @@ class SourceDocumentAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHi
 
     change_list_template = "admin/sources/sourcedocument/change_list.html"
 
+    def get_readonly_fields(self, request, obj=None):
+        # The stored text changes only through an import with "Replace the stored text",
+        # which checks every citation of the source against the new text first.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "text"] if obj is not None else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        *rest, (name, options) = fieldsets
+        note = (
+            "The stored text cannot be edited here: citations quote it. To replace it, use "
+            "Import from a capture with “Replace the stored text”; every citation is checked "
+            "against the new text first, and a text that would break one is refused."
+        )
+        return [*rest, (name, {**options, "description": note})]
+
     def get_urls(self):
         urls = [
             path(

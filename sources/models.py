@@ -1,6 +1,7 @@
 import hashlib
 
 from concurrency.fields import IntegerVersionField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -8,7 +9,16 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .fields import PlainCharField, PlainTextField
-from .text import contains_quote
+from .text import contains_quote, normalise
+
+
+def describe_broken(broken: list[dict]) -> str:
+    """A refusal that lists the citations a new text would break."""
+    listed = "; ".join(f"#{c['id']} ({c['claim']}): “{c['quote'][:80]}”" for c in broken)
+    return (
+        f"The new text does not contain the quotes of {len(broken)} citation(s), so it was not "
+        f"stored: {listed}. Correct or remove those citations first, or keep the old text."
+    )
 
 
 class SourceKind(models.TextChoices):
@@ -147,6 +157,12 @@ class SourceDocument(models.Model):
         # Printable and with line breaks normalised before hashing (sources.fields).
         self.text = self._meta.get_field("text").pre_save(self, add=self._state.adding)
         self.sha256 = self.compute_sha256(self.text)
+        if not self._state.adding and self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).values_list("sha256", flat=True)
+            if stored.first() not in (None, self.sha256) and (
+                broken := self.citations_broken_by(self.text)
+            ):
+                raise ValidationError({"text": describe_broken(broken)})
         if self.published_on is None and self.answered_on is not None:
             self.published_on = self.answered_on
         super().save(*args, **kwargs)
@@ -171,6 +187,23 @@ class SourceDocument(models.Model):
     @property
     def is_secondary(self) -> bool:
         return self.provenance == Provenance.SECONDARY
+
+    def citations_broken_by(self, text: str) -> list[dict]:
+        """The citations of this source whose quote `text` does not contain: what replacing
+        the stored text with `text` would break (`id`, `quote`, `claim`, `url` of each)."""
+        if self.pk is None:
+            return []
+        haystack = normalise(text)
+        return [
+            {
+                "id": citation.pk,
+                "quote": citation.quote,
+                "claim": f"{citation.claim_kind} of {citation.commitment.slug}",
+                "url": citation.commitment.get_absolute_url(),
+            }
+            for citation in self.citations.select_related("commitment").order_by("pk")
+            if not contains_quote(haystack, citation.quote, normalised=True)
+        ]
 
     def contains_quote(self, quote: str) -> bool:
         """True when `quote` appears in the stored text (see sources.text for the rule)."""

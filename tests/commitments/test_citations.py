@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from commitments.models import Citation
+from sources.models import SourceDocument
 from tests.commitments.factories import AnnouncementFactory, CitationFactory, CommitmentFactory
 from tests.sources.factories import SourceDocumentFactory
 
@@ -95,9 +96,11 @@ def test_verify_citations_passes_when_all_hold(source, capsys):
 def test_verify_citations_lists_failures_and_exits_non_zero(source, capsys):
     good = CitationFactory(source=source, quote="flexible way")
     bad = CitationFactory(source=source, quote="bespoke work")
-    # The stored text changes underneath the citation (e.g. a corrected capture).
-    source.text = STORED.replace("bespoke work", "tailored work")
-    source.save()
+    # The stored text changes underneath the citation (saving it is refused, so only a raw
+    # write such as a database restore can do this).
+    SourceDocument.objects.filter(pk=source.pk).update(
+        text=STORED.replace("bespoke work", "tailored work")
+    )
     with pytest.raises(CommandError, match="1 of 2 citations failed"):
         call_command("verify_citations")
     err = capsys.readouterr().err

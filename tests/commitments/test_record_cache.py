@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,7 +61,14 @@ class TestRecordCache(TestCase):
             elif op == "cite" and events:
                 CitationFactory(commitment=commitment, announcement=events[n % len(events)])
             elif op == "uncite" and citations:
-                citations[n % len(citations)].delete()
+                citation = citations[n % len(citations)]
+                if citation.is_of_pledge and Citation.unpublishing_message(
+                    commitment.pk, leaving={citation.pk}
+                ):  # the last pledge citation of a public commitment: refused
+                    with pytest.raises(ValidationError), transaction.atomic():
+                        citation.delete()
+                else:
+                    citation.delete()
             elif op == "move" and events:
                 event = events[n % len(events)]
                 event.date = D(2024, 6, 1) + datetime.timedelta(days=n)
