@@ -6,150 +6,205 @@ import sources.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commitments', '0005_record_cache'),
+        ("commitments", "0005_record_cache"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='announcement',
-            name='deadline_wording',
-            field=sources.fields.PlainCharField(blank=True, help_text="The words used for the deadline, e.g. 'by Easter', 'three months'.", max_length=200),
+            model_name="announcement",
+            name="deadline_wording",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="The words used for the deadline, e.g. 'by Easter', 'three months'.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='announcement',
-            name='note',
-            field=sources.fields.PlainTextField(blank=True, help_text='Caveats shown with the event: an uncertain date, a secondary-only source, a disagreement between sources.'),
+            model_name="announcement",
+            name="note",
+            field=sources.fields.PlainTextField(
+                blank=True,
+                help_text="Caveats shown with the event: an uncertain date, a secondary-only source, a disagreement between sources.",
+            ),
         ),
         migrations.AlterField(
-            model_name='announcement',
-            name='summary',
-            field=sources.fields.PlainTextField(help_text='What happened, in one or two neutral sentences.'),
+            model_name="announcement",
+            name="summary",
+            field=sources.fields.PlainTextField(
+                help_text="What happened, in one or two neutral sentences."
+            ),
         ),
         migrations.AlterField(
-            model_name='citation',
-            name='locator',
-            field=sources.fields.PlainCharField(blank=True, help_text='Where in the source: paragraph, column, UIN.', max_length=200),
+            model_name="citation",
+            name="locator",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="Where in the source: paragraph, column, UIN.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='citation',
-            name='quote',
-            field=sources.fields.PlainTextField(help_text="Copied verbatim from the source's stored text. Only whitespace, curly quotes and dashes may differ; anything else is refused."),
+            model_name="citation",
+            name="quote",
+            field=sources.fields.PlainTextField(
+                help_text="Copied verbatim from the source's stored text. Only whitespace, curly quotes and dashes may differ; anything else is refused."
+            ),
         ),
         migrations.AlterField(
-            model_name='commitment',
-            name='pledge_text',
-            field=sources.fields.PlainTextField(help_text="The government's words, as first published. Cite them (a citation with no announcement or funding line) or the commitment is not shown publicly.", verbose_name='pledge in its own words'),
+            model_name="commitment",
+            name="pledge_text",
+            field=sources.fields.PlainTextField(
+                help_text="The government's words, as first published. Cite them (a citation with no announcement or funding line) or the commitment is not shown publicly.",
+                verbose_name="pledge in its own words",
+            ),
         ),
         migrations.AlterField(
-            model_name='commitment',
-            name='references',
-            field=sources.fields.PlainCharField(blank=True, help_text='External references: IICSA or Casey recommendation numbers, bill clauses.', max_length=500),
+            model_name="commitment",
+            name="references",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="External references: IICSA or Casey recommendation numbers, bill clauses.",
+                max_length=500,
+            ),
         ),
         migrations.AlterField(
-            model_name='commitment',
-            name='summary',
-            field=sources.fields.PlainTextField(blank=True, help_text='One or two plain sentences of context.'),
+            model_name="commitment",
+            name="summary",
+            field=sources.fields.PlainTextField(
+                blank=True, help_text="One or two plain sentences of context."
+            ),
         ),
         migrations.AlterField(
-            model_name='commitment',
-            name='title',
-            field=sources.fields.PlainCharField(help_text='A short, neutral name for the pledge.', max_length=300),
+            model_name="commitment",
+            name="title",
+            field=sources.fields.PlainCharField(
+                help_text="A short, neutral name for the pledge.", max_length=300
+            ),
         ),
         migrations.AlterField(
-            model_name='commitmentlink',
-            name='note',
+            model_name="commitmentlink",
+            name="note",
             field=sources.fields.PlainCharField(blank=True, max_length=300),
         ),
         migrations.AlterField(
-            model_name='fundingline',
-            name='note',
+            model_name="fundingline",
+            name="note",
             field=sources.fields.PlainTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='fundingline',
-            name='period',
-            field=sources.fields.PlainCharField(blank=True, help_text="Financial period, e.g. '2025-26', if given.", max_length=50),
+            model_name="fundingline",
+            name="period",
+            field=sources.fields.PlainCharField(
+                blank=True, help_text="Financial period, e.g. '2025-26', if given.", max_length=50
+            ),
         ),
         migrations.AlterField(
-            model_name='fundingline',
-            name='purpose',
+            model_name="fundingline",
+            name="purpose",
             field=sources.fields.PlainCharField(blank=True, max_length=500),
         ),
         migrations.AlterField(
-            model_name='fundingline',
-            name='recipient',
+            model_name="fundingline",
+            name="recipient",
             field=sources.fields.PlainCharField(blank=True, max_length=300),
         ),
         migrations.AlterField(
-            model_name='historicalannouncement',
-            name='deadline_wording',
-            field=sources.fields.PlainCharField(blank=True, help_text="The words used for the deadline, e.g. 'by Easter', 'three months'.", max_length=200),
+            model_name="historicalannouncement",
+            name="deadline_wording",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="The words used for the deadline, e.g. 'by Easter', 'three months'.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalannouncement',
-            name='note',
-            field=sources.fields.PlainTextField(blank=True, help_text='Caveats shown with the event: an uncertain date, a secondary-only source, a disagreement between sources.'),
+            model_name="historicalannouncement",
+            name="note",
+            field=sources.fields.PlainTextField(
+                blank=True,
+                help_text="Caveats shown with the event: an uncertain date, a secondary-only source, a disagreement between sources.",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalannouncement',
-            name='summary',
-            field=sources.fields.PlainTextField(help_text='What happened, in one or two neutral sentences.'),
+            model_name="historicalannouncement",
+            name="summary",
+            field=sources.fields.PlainTextField(
+                help_text="What happened, in one or two neutral sentences."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcitation',
-            name='locator',
-            field=sources.fields.PlainCharField(blank=True, help_text='Where in the source: paragraph, column, UIN.', max_length=200),
+            model_name="historicalcitation",
+            name="locator",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="Where in the source: paragraph, column, UIN.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcitation',
-            name='quote',
-            field=sources.fields.PlainTextField(help_text="Copied verbatim from the source's stored text. Only whitespace, curly quotes and dashes may differ; anything else is refused."),
+            model_name="historicalcitation",
+            name="quote",
+            field=sources.fields.PlainTextField(
+                help_text="Copied verbatim from the source's stored text. Only whitespace, curly quotes and dashes may differ; anything else is refused."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcommitment',
-            name='pledge_text',
-            field=sources.fields.PlainTextField(help_text="The government's words, as first published. Cite them (a citation with no announcement or funding line) or the commitment is not shown publicly.", verbose_name='pledge in its own words'),
+            model_name="historicalcommitment",
+            name="pledge_text",
+            field=sources.fields.PlainTextField(
+                help_text="The government's words, as first published. Cite them (a citation with no announcement or funding line) or the commitment is not shown publicly.",
+                verbose_name="pledge in its own words",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcommitment',
-            name='references',
-            field=sources.fields.PlainCharField(blank=True, help_text='External references: IICSA or Casey recommendation numbers, bill clauses.', max_length=500),
+            model_name="historicalcommitment",
+            name="references",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="External references: IICSA or Casey recommendation numbers, bill clauses.",
+                max_length=500,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcommitment',
-            name='summary',
-            field=sources.fields.PlainTextField(blank=True, help_text='One or two plain sentences of context.'),
+            model_name="historicalcommitment",
+            name="summary",
+            field=sources.fields.PlainTextField(
+                blank=True, help_text="One or two plain sentences of context."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcommitment',
-            name='title',
-            field=sources.fields.PlainCharField(help_text='A short, neutral name for the pledge.', max_length=300),
+            model_name="historicalcommitment",
+            name="title",
+            field=sources.fields.PlainCharField(
+                help_text="A short, neutral name for the pledge.", max_length=300
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcommitmentlink',
-            name='note',
+            model_name="historicalcommitmentlink",
+            name="note",
             field=sources.fields.PlainCharField(blank=True, max_length=300),
         ),
         migrations.AlterField(
-            model_name='historicalfundingline',
-            name='note',
+            model_name="historicalfundingline",
+            name="note",
             field=sources.fields.PlainTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='historicalfundingline',
-            name='period',
-            field=sources.fields.PlainCharField(blank=True, help_text="Financial period, e.g. '2025-26', if given.", max_length=50),
+            model_name="historicalfundingline",
+            name="period",
+            field=sources.fields.PlainCharField(
+                blank=True, help_text="Financial period, e.g. '2025-26', if given.", max_length=50
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalfundingline',
-            name='purpose',
+            model_name="historicalfundingline",
+            name="purpose",
             field=sources.fields.PlainCharField(blank=True, max_length=500),
         ),
         migrations.AlterField(
-            model_name='historicalfundingline',
-            name='recipient',
+            model_name="historicalfundingline",
+            name="recipient",
             field=sources.fields.PlainCharField(blank=True, max_length=300),
         ),
     ]

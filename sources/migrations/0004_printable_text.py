@@ -6,110 +6,159 @@ import sources.fields
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sources', '0003_search_index'),
+        ("sources", "0003_search_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalsourcedocument',
-            name='answer_text',
+            model_name="historicalsourcedocument",
+            name="answer_text",
             field=sources.fields.PlainTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='historicalsourcedocument',
-            name='answered_by',
-            field=sources.fields.PlainCharField(blank=True, help_text='Name of the answering minister only. The role printed beside a portrait on mirror sites is the role on the capture date, not when they answered.', max_length=200),
+            model_name="historicalsourcedocument",
+            name="answered_by",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="Name of the answering minister only. The role printed beside a portrait on mirror sites is the role on the capture date, not when they answered.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsourcedocument',
-            name='asked_by',
-            field=sources.fields.PlainCharField(blank=True, help_text='Asking member, if known.', max_length=200),
+            model_name="historicalsourcedocument",
+            name="asked_by",
+            field=sources.fields.PlainCharField(
+                blank=True, help_text="Asking member, if known.", max_length=200
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsourcedocument',
-            name='department',
-            field=sources.fields.PlainCharField(blank=True, help_text="Government department the document comes from or is addressed to, e.g. 'Home Office' for a question to the Home Office.", max_length=200),
+            model_name="historicalsourcedocument",
+            name="department",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="Government department the document comes from or is addressed to, e.g. 'Home Office' for a question to the Home Office.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsourcedocument',
-            name='notes',
-            field=sources.fields.PlainTextField(blank=True, help_text="Editors' notes on this source's reliability."),
+            model_name="historicalsourcedocument",
+            name="notes",
+            field=sources.fields.PlainTextField(
+                blank=True, help_text="Editors' notes on this source's reliability."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsourcedocument',
-            name='publisher',
-            field=sources.fields.PlainCharField(blank=True, help_text="Who published this page, e.g. 'GOV.UK', 'Parallel Parliament', 'BBC News'.", max_length=200),
+            model_name="historicalsourcedocument",
+            name="publisher",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="Who published this page, e.g. 'GOV.UK', 'Parallel Parliament', 'BBC News'.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsourcedocument',
-            name='question_text',
+            model_name="historicalsourcedocument",
+            name="question_text",
             field=sources.fields.PlainTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='historicalsourcedocument',
-            name='text',
-            field=sources.fields.PlainTextField(help_text="The stored text of the document. Every citation's quote must appear in it."),
+            model_name="historicalsourcedocument",
+            name="text",
+            field=sources.fields.PlainTextField(
+                help_text="The stored text of the document. Every citation's quote must appear in it."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsourcedocument',
-            name='title',
-            field=sources.fields.PlainCharField(help_text="The document's own title or heading.", max_length=500),
+            model_name="historicalsourcedocument",
+            name="title",
+            field=sources.fields.PlainCharField(
+                help_text="The document's own title or heading.", max_length=500
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsourcedocument',
-            name='uin',
-            field=sources.fields.PlainCharField(blank=True, help_text='Parliamentary question number, if any.', max_length=30, verbose_name='UIN'),
+            model_name="historicalsourcedocument",
+            name="uin",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="Parliamentary question number, if any.",
+                max_length=30,
+                verbose_name="UIN",
+            ),
         ),
         migrations.AlterField(
-            model_name='sourcedocument',
-            name='answer_text',
+            model_name="sourcedocument",
+            name="answer_text",
             field=sources.fields.PlainTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='sourcedocument',
-            name='answered_by',
-            field=sources.fields.PlainCharField(blank=True, help_text='Name of the answering minister only. The role printed beside a portrait on mirror sites is the role on the capture date, not when they answered.', max_length=200),
+            model_name="sourcedocument",
+            name="answered_by",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="Name of the answering minister only. The role printed beside a portrait on mirror sites is the role on the capture date, not when they answered.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='sourcedocument',
-            name='asked_by',
-            field=sources.fields.PlainCharField(blank=True, help_text='Asking member, if known.', max_length=200),
+            model_name="sourcedocument",
+            name="asked_by",
+            field=sources.fields.PlainCharField(
+                blank=True, help_text="Asking member, if known.", max_length=200
+            ),
         ),
         migrations.AlterField(
-            model_name='sourcedocument',
-            name='department',
-            field=sources.fields.PlainCharField(blank=True, help_text="Government department the document comes from or is addressed to, e.g. 'Home Office' for a question to the Home Office.", max_length=200),
+            model_name="sourcedocument",
+            name="department",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="Government department the document comes from or is addressed to, e.g. 'Home Office' for a question to the Home Office.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='sourcedocument',
-            name='notes',
-            field=sources.fields.PlainTextField(blank=True, help_text="Editors' notes on this source's reliability."),
+            model_name="sourcedocument",
+            name="notes",
+            field=sources.fields.PlainTextField(
+                blank=True, help_text="Editors' notes on this source's reliability."
+            ),
         ),
         migrations.AlterField(
-            model_name='sourcedocument',
-            name='publisher',
-            field=sources.fields.PlainCharField(blank=True, help_text="Who published this page, e.g. 'GOV.UK', 'Parallel Parliament', 'BBC News'.", max_length=200),
+            model_name="sourcedocument",
+            name="publisher",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="Who published this page, e.g. 'GOV.UK', 'Parallel Parliament', 'BBC News'.",
+                max_length=200,
+            ),
         ),
         migrations.AlterField(
-            model_name='sourcedocument',
-            name='question_text',
+            model_name="sourcedocument",
+            name="question_text",
             field=sources.fields.PlainTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='sourcedocument',
-            name='text',
-            field=sources.fields.PlainTextField(help_text="The stored text of the document. Every citation's quote must appear in it."),
+            model_name="sourcedocument",
+            name="text",
+            field=sources.fields.PlainTextField(
+                help_text="The stored text of the document. Every citation's quote must appear in it."
+            ),
         ),
         migrations.AlterField(
-            model_name='sourcedocument',
-            name='title',
-            field=sources.fields.PlainCharField(help_text="The document's own title or heading.", max_length=500),
+            model_name="sourcedocument",
+            name="title",
+            field=sources.fields.PlainCharField(
+                help_text="The document's own title or heading.", max_length=500
+            ),
         ),
         migrations.AlterField(
-            model_name='sourcedocument',
-            name='uin',
-            field=sources.fields.PlainCharField(blank=True, help_text='Parliamentary question number, if any.', max_length=30, verbose_name='UIN'),
+            model_name="sourcedocument",
+            name="uin",
+            field=sources.fields.PlainCharField(
+                blank=True,
+                help_text="Parliamentary question number, if any.",
+                max_length=30,
+                verbose_name="UIN",
+            ),
         ),
     ]
