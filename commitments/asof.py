@@ -9,6 +9,9 @@ keeps it on links between pages.
 
 import datetime
 
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
+from django.http import QueryDict
 from django.utils import timezone
 
 from .errors import error_response
@@ -45,7 +48,18 @@ class AsOfMiddleware:
         today = timezone.localdate()
         request.today = today
         try:
-            given = parse_as_of(request.GET.get(PARAM), today)
+            raw = request.GET.get(PARAM)  # the first read of the query string
+        except TooManyFieldsSent:
+            # Answered here: Django's own 400 (and its debug page) would read it again and fail.
+            request.as_of, request.as_of_given = today, False
+            request.GET = QueryDict()
+            return error_response(
+                request,
+                f"The address has more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} "
+                "parameters; no page here takes that many.",
+            )
+        try:
+            given = parse_as_of(raw, today)
         except InvalidDate as error:
             request.as_of, request.as_of_given = today, False
             return error_response(

@@ -176,8 +176,12 @@ def test_only_get_and_head_are_answered(curated, method):
         assert client.head(url).status_code == 200, url
 
 
-def test_too_many_parameters_is_a_400_not_a_500(client, curated):
+@pytest.mark.parametrize("debug", [False, True])  # the dev server's debug page gave a 500
+def test_too_many_parameters_is_a_400_not_a_500(curated, settings, debug):
+    settings.DEBUG = debug
+    client = Client(raise_request_exception=False)
     query = "&".join(f"k{n}=1" for n in range(1500))
-    for url in ("/commitments/", "/api/commitments/", "/export/commitments.csv"):
+    for url in public_urls():
         response = client.get(f"{url}?{query}")
+        assert_answered(url, {}, response)
         assert response.status_code == 400, url
