@@ -199,3 +199,40 @@ def test_invalid_parameters_show_a_message_not_an_error(page, curated):
     response = page.goto(curated.url + "/funding/?as_of=yesterday")
     assert response.status == 400
     assert "is not a date" in page.get_by_role("alert").inner_text()
+
+
+def test_two_editors_save_the_same_commitment_and_the_second_is_told(
+    browser, curated, django_user_model, tmp_path
+):
+    """Both open the Casey audit in their own browser; the first saves; the second's save is
+    refused with who changed what, and the second editor's typing is still in the form."""
+    pages = []
+    for name in ("alice", "bob"):
+        django_user_model.objects.create_superuser(name, f"{name}@example.org", "pw-" + name * 4)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(curated.url + "/admin/")
+        page.get_by_label("Username").fill(name)
+        page.get_by_label("Password").fill("pw-" + name * 4)
+        page.get_by_role("button", name="Log in").click()
+        page.goto(curated.url + "/admin/commitments/commitment/")
+        page.get_by_role("link", name="Baroness Casey's rapid national audit").click()
+        pages.append(page)
+    alice, bob = pages
+    alice.locator("#id_summary").fill("Alice's summary, saved first.")
+    bob.locator("#id_references").fill("Bob's reference")
+    alice.get_by_role("button", name="Save", exact=True).click()
+    assert "was changed successfully" in alice.locator(".messagelist").inner_text()
+    bob.get_by_role("button", name="Save", exact=True).click()
+    refusal = bob.locator(".errornote, .errorlist.nonfield").all_inner_texts()
+    text = " ".join(refusal)
+    assert "Your changes to this commitment were not saved" in text
+    assert "alice saved this commitment" in text
+    assert "Alice's summary, saved first." in text
+    assert bob.locator("#id_references").input_value() == "Bob's reference"
+    bob.screenshot(path=str(tmp_path / "conflict.png"), full_page=False)
+    if shots := os.environ.get("SCREENSHOTS_DIR"):
+        bob.screenshot(path=os.path.join(shots, "admin-conflict-1280.png"))
+    for page in pages:
+        page.context.close()
