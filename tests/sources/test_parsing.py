@@ -346,6 +346,8 @@ def test_windows_line_endings_and_a_bom_give_the_same_text_and_hash():
 # -- refusals ---------------------------------------------------------------------------------
 
 SEED = read("000_830db60761bdff80.txt").decode()
+# A news capture's first 5 KB: past the 4 KB that were once the only part checked for HTML.
+PLAIN_5K = "A title\n" + "Plain words in a sentence. " * 200 + "\n"
 
 
 @pytest.mark.parametrize(
@@ -387,6 +389,9 @@ SEED = read("000_830db60761bdff80.txt").decode()
             "Question to the Home Office:\nWhy?\nThe answer.",
             'does not start with "To ask"',
         ),
+        (PLAIN_5K + "<html>\n<body><div>Question to the Home Office:</div></body></html>", "HTML"),
+        (PLAIN_5K + '<div class="answer">\n<p>The answer.</p>\n</div>', "HTML"),
+        (PLAIN_5K + "<!DOCTYPE html>", "HTML"),
     ],
     ids=[
         "empty",
@@ -409,6 +414,9 @@ SEED = read("000_830db60761bdff80.txt").decode()
         "wrong-weekday",
         "date-not-the-url",
         "no-to-ask",
+        "html-after-5-kb",
+        "markup-after-5-kb",
+        "doctype-after-5-kb",
     ],
 )
 def test_malformed_input_is_refused_with_a_clear_reason(data, reason):
@@ -416,6 +424,17 @@ def test_malformed_input_is_refused_with_a_clear_reason(data, reason):
     assert result.refused
     assert reason in result.reason
     assert result.fields()["sha256"] is None
+
+
+def test_prose_that_mentions_a_tag_or_two_is_not_an_html_page():
+    # A page is refused for markup anywhere, but a report may quote a tag: two are allowed
+    # after the first 4 KB (in which any tag still marks a page), and <br> is no page tag.
+    text = PLAIN_5K + "The form drops the <p> and </p> tags, and every <br>. It is fixed."
+    result = parse(text, today=TODAY)
+    assert not result.refused, result.reason
+    assert result.layout == "news"
+    assert parse("Title\nThe <br> tag is not a page tag. " * 5, today=TODAY).layout == "news"
+    assert "HTML" in parse(text + " <div>", today=TODAY).reason
 
 
 def test_latin1_refusal_says_where_the_bad_byte_is():

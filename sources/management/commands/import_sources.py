@@ -1,8 +1,10 @@
 import json
+import re
 
 from django.core.management.base import BaseCommand, CommandError
 
 from sources.importing import REFUSED, ImportOutcome, collect_paths, import_file
+from sources.parsing import printable
 
 
 class Command(BaseCommand):
@@ -36,15 +38,17 @@ class Command(BaseCommand):
         outcomes: list[ImportOutcome] = []
         for path in collect_paths(paths):
             if isinstance(path, str):
-                outcome = ImportOutcome(path, REFUSED, "no such file or directory")
+                outcome = ImportOutcome(printable(path), REFUSED, "no such file or directory")
             else:
                 outcome = import_file(path, update=update, dry_run=dry_run)
             outcomes.append(outcome)
             if not json:
                 style = self.style.ERROR if outcome.status == REFUSED else (lambda text: text)
-                self.stdout.write(style(outcome.line()))
+                # File names, reasons and titles come from outside: no escape code reaches
+                # the terminal.
+                self.stdout.write(style(printable(outcome.line())))
         if not outcomes:
-            raise CommandError("no .txt files found in: " + ", ".join(paths))
+            raise CommandError("no .txt files found in: " + ", ".join(map(printable, paths)))
         if json:
             self.stdout.write(_dumps([outcome.as_json() for outcome in outcomes]))
         counts = {}
@@ -57,4 +61,21 @@ class Command(BaseCommand):
 
 
 def _dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    """JSON with every character that is not printable escaped (\\u001b, \\u202e...), so that
+    the output is safe on a terminal and still decodes to the same values. (json.dumps escapes
+    only the characters below U+0020; a raw line break in its output is layout.)"""
+    return _UNPRINTABLE.sub(_json_escape, json.dumps(data, ensure_ascii=False, indent=2))
+
+
+_UNPRINTABLE = re.compile(r"[^\n -~]")  # what is not plain ASCII is checked one by one
+
+
+def _json_escape(match: re.Match) -> str:
+    char = match.group()
+    if char.isprintable():
+        return char
+    code = ord(char)
+    if code > 0xFFFF:  # JSON writes it as a UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
