@@ -95,8 +95,7 @@ class SourceDocumentAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHi
                     return redirect("admin:sources_sourcedocument_import")
                 outcome = import_document(data["content"], name=name, update=data["update"])
                 if outcome.status != REFUSED:
-                    level = messages.WARNING if outcome.failing_citations else messages.SUCCESS
-                    messages.add_message(request, level, _admin_message(outcome))
+                    messages.success(request, _admin_message(outcome))
                     return redirect("admin:sources_sourcedocument_change", outcome.source.pk)
                 messages.error(request, f"Refused: {outcome.reason}")
                 return self._preview(
@@ -160,13 +159,6 @@ def _admin_message(outcome) -> str:
             " Not in the capture, so left empty: "
             + ", ".join(outcome.missing)
             + ". Fill them in from the original document if you can."
-        )
-    if outcome.failing_citations:
-        text += (
-            f" {len(outcome.failing_citations)} citation(s) no longer hold against the new "
-            "text and must be corrected: "
-            + ", ".join(f"#{c['id']} ({c['claim']})" for c in outcome.failing_citations)
-            + "."
         )
     return text
 

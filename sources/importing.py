@@ -6,13 +6,16 @@ none, by the hash of its text:
 
 - same text as stored: "unchanged", nothing is written;
 - a different text for a stored URL: "refused", unless `update=True`, when the text and the
-  parsed fields are replaced (the old version stays in the record's history) and every
-  citation of the source is checked again;
+  parsed fields are replaced (the old version stays in the record's history), provided every
+  citation of the source still finds its quote in the new text; otherwise "refused", with
+  the citations that would break listed in `failing_citations`;
 - otherwise: "created".
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,9 +23,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import SourceDocument, SourceKind
-from .parsing import MAX_BYTES, REPORTED_FIELDS, ParseResult, parse
-from .signals import text_replaced
+from .models import SourceDocument, SourceKind, describe_broken
+from .parsing import MAX_BYTES, REPORTED_FIELDS, ParseResult, parse, printable
 
 CREATED, UNCHANGED, UPDATED, REFUSED = "created", "unchanged", "updated", "refused"
 
@@ -81,10 +83,6 @@ class ImportOutcome:
             text += f"; {self.reason}"
         if self.missing:
             text += f"; missing: {', '.join(self.missing)}"
-        if self.failing_citations:
-            text += f"; {len(self.failing_citations)} citation(s) no longer hold: " + ", ".join(
-                f"#{c['id']}" for c in self.failing_citations
-            )
         return text
 
 
@@ -111,26 +109,59 @@ def import_document(
     return outcome
 
 
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(mode: int) -> str:
+    """Why a file of this mode cannot be imported; "" for a regular file."""
+    if stat.S_ISREG(mode):
+        return ""
+    kind = next((label for test, label in _NOT_REGULAR if test(mode)), "a special file")
+    return f"not a regular file: it is {kind}; only plain .txt files are imported"
+
+
 def import_file(path: Path, *, update: bool = False, dry_run: bool = False) -> ImportOutcome:
-    name = str(path)
+    """Read and import one file. The name is reported and stored with control characters
+    escaped (see `printable`); anything but a regular file is refused without being read."""
+    name = printable(str(path))
     if path.suffix.lower() != ".txt":
         return ImportOutcome(name, REFUSED, "not a .txt file")
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        # A FIFO is never opened (opening one waits for a writer, forever) nor a device (opening
+        # one can act on it). The file is opened non-blocking and checked again once open, in
+        # case it was replaced in between; O_NONBLOCK does not change reading a regular file.
+        reason = _not_regular(os.stat(path).st_mode)
+        if not reason:
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+            with open(os.open(path, flags), "rb") as handle:
+                reason = _not_regular(os.fstat(handle.fileno()).st_mode)
+                data = b"" if reason else handle.read(MAX_BYTES + 1)
     except OSError as error:
         return ImportOutcome(name, REFUSED, f"cannot read the file: {error.strerror or error}")
+    if reason:
+        return ImportOutcome(name, REFUSED, reason)
     return import_document(data, name=name, update=update, dry_run=dry_run)
 
 
 def collect_paths(paths: list[str]) -> list[Path | str]:
-    """Expand directories to the .txt files in them (sorted); unknown paths are kept as str."""
+    """Expand directories to the .txt files in them (sorted); unknown paths are kept as str.
+
+    Expansion keeps regular files only (`is_file()` follows symbolic links and is false for a
+    FIFO, a device or a socket); a path given by name is kept whatever it is, and
+    `import_file` refuses it if it is not a regular file.
+    """
     out: list[Path | str] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             out.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".txt")
+                sorted(p for p in path.rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
             )
         elif path.exists():
             out.append(path)
@@ -174,7 +205,7 @@ def _store(parsed: ParseResult, *, name: str, update: bool) -> ImportOutcome:
     source.text = parsed.text
     source.is_excerpt = bool(values.get("is_excerpt"))
     source.imported_at = now
-    source.imported_from = Path(name).name[:300]
+    source.imported_from = printable(Path(name).name)[:300]
     if existing is None:
         source.captured_at = now
     if parsed.notes:
@@ -189,15 +220,16 @@ def _store(parsed: ParseResult, *, name: str, update: bool) -> ImportOutcome:
             f"the stored question was asked on {source.asked_on.isoformat()}, after the answer "
             f"date {source.answered_on.isoformat()} this text gives"
         )
+    if existing is not None and (broken := source.citations_broken_by(source.text)):
+        # Citations quote the stored text: a new text that drops a quote is refused, and the
+        # citations to correct first are listed (SourceDocument.save() refuses it too).
+        return ImportOutcome(name, REFUSED, describe_broken(broken), parsed, existing, broken)
     source.save()
 
     if existing is None:
         return ImportOutcome(name, CREATED, "", parsed, source)
-    failing = []
-    for _receiver, citations in text_replaced.send(sender=SourceDocument, source=source):
-        failing.extend(citations or [])
     reason = f"replaced text sha256 {old_sha[:12]}, which stays in the record's history"
-    return ImportOutcome(name, UPDATED, reason, parsed, source, failing)
+    return ImportOutcome(name, UPDATED, reason, parsed, source)
 
 
 def _blank(field_name: str):

@@ -87,7 +87,7 @@ def test_an_import_update_that_breaks_citations_is_refused_and_lists_them():
     first.source.refresh_from_db()
     assert "will deliver" in first.source.text
     ok = import_document(
-        f"{url}\nExample news\n\nThe Government will deliver the commitment on time. Updated.{more}",
+        f"{url}\nExample news\n\nThe Government will deliver the commitment on time. New.{more}",
         name="third.txt",
         update=True,
     )

@@ -225,35 +225,51 @@ def test_update_replaces_the_text_keeps_history_and_rechecks_citations(captures,
         .replace("Since January, more", "Since January this year, more")
     )
 
+    # A text that drops a cited quote is refused, listing the citation; nothing changes.
     code, report = run_json(changed, "--update")
+    assert code == 1
+    (entry,) = report
+    assert entry["status"] == "refused"
+    assert entry["source_id"] == source.pk
+    assert [c["id"] for c in entry["failing_citations"]] == [breaks.pk]
+    assert entry["failing_citations"][0]["quote"] == "thanks to this work"
+    source.refresh_from_db()
+    assert source.sha256 == old_hash
+
+    # A text that keeps every cited quote replaces the old one, which stays in the history.
+    kept = tmp_path / "kept.txt"
+    kept.write_text(
+        (captures / PQ).read_text().replace("Since January, more", "Since January this year, more")
+    )
+    code, report = run_json(kept, "--update")
     assert code == 0
     (entry,) = report
     assert entry["status"] == "updated"
     assert old_hash[:12] in entry["reason"]
-    assert [c["id"] for c in entry["failing_citations"]] == [breaks.pk]
-    assert entry["failing_citations"][0]["quote"] == "thanks to this work"
-
+    assert entry["failing_citations"] == []
     source.refresh_from_db()
-    assert "with the Taskforce's help" in source.text
+    assert "Since January this year" in source.text
     assert source.sha256 != old_hash
     assert source.asked_by == "Named by an editor"
     assert source.history.filter(sha256=old_hash, text=old_text).exists()
     assert holds.quote_error() is None
+    assert breaks.quote_error() is None
 
-    code, out, _ = run(changed, "--update")
+    code, out, _ = run(kept, "--update")
     assert code == 0
     assert out.startswith("unchanged")
 
 
-def test_human_output_lists_citations_that_no_longer_hold(captures, tmp_path):
+def test_human_output_lists_the_citations_a_new_text_would_break(captures, tmp_path):
     run(captures / PQ)
     citation = CitationFactory(source=SourceDocument.objects.get(), quote="thanks to this work")
     changed = tmp_path / "changed.txt"
     changed.write_text((captures / PQ).read_text().replace("thanks to this work", "since."))
     code, out, _ = run(changed, "--update")
-    assert code == 0
-    assert out.startswith("updated")
-    assert f"1 citation(s) no longer hold: #{citation.pk}" in out
+    assert code == 1
+    assert out.startswith("refused")
+    assert f"#{citation.pk} (pledge of {citation.commitment.slug})" in out
+    assert "“thanks to this work”" in out
 
 
 def test_dry_run_saves_nothing(captures):
