@@ -8,33 +8,20 @@ import socket
 import threading
 import time
 from contextlib import contextmanager, suppress
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from sources.importing import import_file
 from sources.models import SourceDocument
+from tests.sources.test_import_command import CAPTURES, PQ, run
 
 pytestmark = pytest.mark.django_db
 
-CAPTURES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
-PQ = "01_pq_62612_answered_2025-07-02.txt"
 PARTIAL = "13_statement_2025-06-16_Cooper_Casey_report_PARTIAL.txt"
 NOT_REGULAR = "not a regular file: it is {}; only plain .txt files are imported"
 EVIL = "\x1b[31mevil\x1b[0m.txt"
 EVIL_SHOWN = "\\x1b[31mevil\\x1b[0m.txt"
-
-
-def run(*args) -> tuple[int, str, str]:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_sources", *[str(a) for a in args], stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exit_:
-        code = exit_.code
-    return code, out.getvalue(), err.getvalue()
 
 
 @contextmanager
