@@ -19,8 +19,7 @@ from commitments.models import Announcement, AnnouncementKind, Commitment, Statu
 from tests.admin_forms import admin_form_data
 from tests.commitments.factories import event, published_commitment
 
-# serialized_rollback: the data the migrations made (the Editors group) is back afterwards.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 50
 
