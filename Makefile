@@ -50,6 +50,7 @@ BENCH_SITE_DATABASE_URL ?= $(dir $(BENCH_DATABASE_URL))tracker_bench_site
 BENCH_EXPORTS_DATABASE_URL ?= $(dir $(BENCH_DATABASE_URL))tracker_bench_exports
 
 bench: install ## Run the benchmarks in benchmarks/ (SQLite, and PostgreSQL at $BENCH_DATABASE_URL)
+	$(PY) benchmarks/parsing.py
 	$(PY) benchmarks/import_sources.py
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 		$(PY) benchmarks/import_sources.py --database-url "$(BENCH_DATABASE_URL)" && \
@@ -67,6 +68,10 @@ format: install ## Reformat the code with ruff
 check: install ## Django system checks and the migrations check
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+.PHONY: csv-check
+csv-check: install ## Open every CSV export in LibreOffice (installed if missing); fail on any formula
+	$(PY) tools/csv_formula_check.py
 
 clean: ## Remove the virtual environment, tools and the SQLite database
 	rm -rf $(VENV) .tools db.sqlite3 staticfiles

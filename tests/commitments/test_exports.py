@@ -3,18 +3,24 @@
 import csv
 import datetime
 import io
+import random
+import sys
+import unicodedata
 from decimal import Decimal
+from operator import itemgetter
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commitments.exports import DATASETS, cell, neutralise
-from commitments.models import Announcement, Status
+from commitments.exports import DATASETS, Column, Dataset, cell, neutralise, stream
+from commitments.models import Announcement, Citation, Commitment, FundingLine, Status
+from sources.models import SourceDocument
 from tests.commitments.factories import (
     AnnouncementFactory,
     CitationFactory,
+    CommitmentFactory,
     FundingLineFactory,
     bulk_published,
     event,
@@ -208,8 +214,12 @@ def test_postgresql_writes_the_same_funding_csv_as_python(client, curated, rf):
         commitment=casey, amount=Decimal("1500.50"), purpose="=cmd|' /C calc'!A0",
         recipient="-5", note="Zoë’s £ “quote”\nsecond line", stated_on=None,
     )  # fmt: skip
-    source = SourceDocumentFactory(text="@SUM(1) and more.")
+    source = SourceDocumentFactory(text="@SUM(1) and more. " + " ".join(SNEAKY + INSIDE))
     CitationFactory(commitment=casey, funding_line=odd, source=source, quote="@SUM(1)")
+    for payload in SNEAKY + INSIDE:  # every text cell of the SQL path, every rule
+        line = FundingLineFactory(commitment=casey, purpose=payload, recipient=payload,
+                                  period=payload[:50], note=payload)  # fmt: skip
+        CitationFactory(commitment=casey, funding_line=line, source=source, quote=payload)
     request = rf.get("/export/funding.csv")
     request.as_of = request.today = datetime.date.today()
     filterset = make_filterset(DATASETS["funding"], request)
@@ -221,12 +231,225 @@ def test_postgresql_writes_the_same_funding_csv_as_python(client, curated, rf):
     def parse(text):
         return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
 
-    assert parse(by_copy) == parse(by_python)
-    assert len(parse(by_copy)) == 15
+    assert by_copy == by_python  # byte for byte
+    assert len(parse(by_copy)) == 15 + len(SNEAKY + INSIDE)
     row = next(r for r in parse(by_copy) if r["amount"] == "1500.50")
     assert row["purpose"].startswith("'=")
     assert row["recipient"] == "'-5"
     assert row["quotes"] == "'@SUM(1)"
     assert row["note"] == "Zoë’s £ “quote”\nsecond line"
-    served = b"".join(client.get("/export/funding.csv").streaming_content).decode("utf-8-sig")
-    assert parse(served) == parse(by_copy)
+    served = b"".join(client.get("/export/funding.csv").streaming_content).decode("utf-8")
+    assert served == by_copy
+
+
+# -- formulas hidden behind invisible characters, lookalikes and separators ---------------------
+#
+# What a reader may skip before it looks for a formula, and what it takes for one, written here
+# from Unicode's own tables rather than from the exports module, so the two are checked against
+# each other.
+
+
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+LOOKALIKES = "=+-@\u2212\u2010"  # what a formula character becomes under NFKC
+
+
+def invisible(char: str) -> bool:
+    return char.isspace() or char == '"' or unicodedata.category(char) in INVISIBLE_CATEGORIES
+
+
+def starts_a_formula(cell_text: str) -> bool:
+    visible = cell_text.lstrip("".join(c for c in cell_text if invisible(c)))
+    first = visible[:1]
+    return bool(first) and (
+        unicodedata.normalize("NFKC", first) in LOOKALIKES or first in "\u2795\u2796"
+    )
+
+
+SNEAKY = [
+    "=1+1", " =1+1", "  =1+1", "\u00a0=1+1", "\u200b=1+1", "\u200c=1+1", "\u200d=1+1",
+    "\u2060=1+1", "\ufeff=1+1", "\u3000=1+1", "\u202f=1+1", "\u00ad=1+1", "\u2028=1+1",
+    "\t=1+1", "\r=1+1", "\n=1+1", " \u200b\ufeff\u00a0 =1+1", '"=1+1"', ' "=1+1',
+    "\uff1d1+1", "\uff0b1+1", "\uff0d1+1", "\uff20SUM(1,1)", "\u22121+1", "\u2212 1+1",
+    "\ufe661+1", "\ufe621+1", "\ufe631+1", "\ufe6bSUM(1,1)", "\u207c1", "\u208a1", "\u2796 1",
+    "+1+1", "-1+1", "@SUM(1,1)", '=HYPERLINK("http://example.invalid","x")',
+]  # fmt: skip
+# A cell that starts harmlessly but holds a formula where a ";"-, tab- or line-separated reader
+# starts a new cell.
+INSIDE = [
+    "x;=1+1", "x; =1+1", "x;\u00a0=1+1", "x;\u200b=1+1", 'x;"=1+1"', "x;\uff1d1+1", "x;;=1+1",
+    '"";=1+1', "x\n=1+1", "x\r\n-1+1", "x\r@SUM(1,1)", "x\n\n=1+1", "x\t=1+1", "x\t\t+1",
+]  # fmt: skip
+HARMLESS = [
+    "Local inquiries", "£5m for councils", "2025-26", "Zoë’s “review”", "a - b", "a = b",
+    "x,=1+1", "a; b", "line one\nline two", "e-mail", "(=1)", "– an en dash", "'=1+1", "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("payload", SNEAKY)
+def test_a_formula_behind_invisible_characters_or_a_lookalike_is_neutralised(payload):
+    assert starts_a_formula(payload)
+    written = neutralise(payload)
+    assert written.startswith("'")
+    assert not starts_a_formula(written)
+
+
+@pytest.mark.parametrize("payload", INSIDE)
+def test_a_formula_after_a_semicolon_tab_or_line_break_is_neutralised(payload):
+    written = neutralise(payload)
+    for separator in (";", "\t", "\n"):
+        pieces = written.replace("\r\n", "\n").replace("\r", "\n").split(separator)
+        assert not any(starts_a_formula(piece) for piece in pieces), (separator, written)
+
+
+@pytest.mark.parametrize("payload", HARMLESS)
+def test_harmless_text_is_left_alone(payload):
+    assert neutralise(payload) == payload
+
+
+def test_every_invisible_and_blank_character_is_looked_past():
+    """Every control, format character, separator and whitespace character, alone or twice
+    (and the double quote): the formula behind it is caught."""
+    missed = [
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if code < 0xD800 or code > 0xDFFF
+        if invisible(char := chr(code))
+        if not neutralise(char + "=1").startswith("'")
+        or not neutralise(f"x;{char}{char}=1").startswith("x;'")
+    ]
+    assert missed == []
+
+
+def test_every_formula_lookalike_is_caught():
+    missed = [
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if code < 0xD800 or code > 0xDFFF
+        if starts_a_formula(char := chr(code))
+        if not neutralise(char + "1").startswith("'")
+    ]
+    assert missed == []
+
+
+def tuples(*columns) -> Dataset:
+    """A dataset whose rows are tuples, one column per (name, kind)."""
+    declared = tuple(Column(name, kind, "", "", itemgetter(i)) for i, (name, kind) in
+                     enumerate(columns))  # fmt: skip
+    return Dataset("test", "Test", "rows", declared, filterset=None, rows=None)
+
+
+def test_a_semicolon_reader_cannot_split_a_formula_out_of_a_line():
+    """A comma line opened with ";" (or tab) as the separator, as a spreadsheet in a
+    semicolon locale does, whatever the quoting: no piece starts a formula."""
+    line = "".join(
+        stream(
+            tuples(("id", "integer"), ("text", "text"), ("amount", "number"), ("more", "text")),
+            [(12, payload, Decimal("-2.5"), payload) for payload in SNEAKY + INSIDE],
+        )
+    ).removeprefix("\ufeff")
+    for delimiter in (",", ";", "\t"):
+        for row in csv.reader(io.StringIO(line, newline=""), delimiter=delimiter):
+            assert not any(starts_a_formula(cell) for cell in row if cell != "-2.5"), row
+
+
+def test_text_cells_are_quoted_and_number_cells_are_not():
+    assert cell("Local inquiries", "text") == '"Local inquiries"'
+    assert cell('say "no"; -5', "text") == '"say ""no"";\' -5"'
+    assert cell("", "text") == cell(None, "text") == ""
+    assert cell("https://x.example/?a=1,2", "url") == '"https://x.example/?a=1,2"'
+    assert cell(Decimal("-2.50"), "number") == "-2.50"
+    assert cell(Decimal("-2.00"), "number") == "-2"
+    assert cell(-7, "integer") == "-7"
+    assert cell(datetime.date(2025, 1, 2), "date") == "2025-01-02"
+    assert cell(False, "boolean") == "false"
+    text = "".join(
+        stream(
+            tuples(("n", "number"), ("t", "text"), ("d", "date")),
+            [(Decimal("-2.5"), "=1+1", datetime.date(2025, 1, 2)), (-3, "", None)],
+        )
+    )
+    assert text == '\ufeffn,t,d\r\n-2.5,"\'=1+1",2025-01-02\r\n-3,,\r\n'
+
+
+E2E_PAYLOADS = SNEAKY + INSIDE + ["x,=1+1", '""=1+1""']
+
+
+@pytest.fixture
+def payload_records():
+    """One public commitment per payload, with the payload in every text field it has and in
+    its announcement, funding line, citations and source."""
+    for i, payload in enumerate(E2E_PAYLOADS):
+        source = SourceDocumentFactory(
+            title=payload, publisher=payload, department=payload, uin=payload[:30],
+            answered_by=payload, url=f"{payload}#{i}", text=f"Text {i}. {payload} End.",
+        )  # fmt: skip
+        commitment = CommitmentFactory(slug=f"payload-{i}", title=payload, pledge_text=payload)
+        CitationFactory(commitment=commitment, source=source, quote=payload, locator=payload)
+        happening = AnnouncementFactory(
+            commitment=commitment, date=datetime.date(2025, 1, 1), new_status=Status.ANNOUNCED,
+            new_deadline=datetime.date(2025, 6, 1), deadline_wording=payload, summary=payload,
+            note=payload,
+        )  # fmt: skip
+        CitationFactory(
+            commitment=commitment, announcement=happening, source=source, quote=payload,
+            locator=payload,
+        )  # fmt: skip
+        line = FundingLineFactory(
+            commitment=commitment, amount=Decimal("1500.50"), recipient=payload, purpose=payload,
+            period=payload[:50], note=payload,
+        )  # fmt: skip
+        CitationFactory(
+            commitment=commitment, funding_line=line, source=source, quote=payload,
+            locator=payload,
+        )  # fmt: skip
+
+
+# A column of each export that holds a payload, and the stored texts it shows.
+PAYLOAD_COLUMN = {
+    "commitments": ("title", Commitment.objects.all),
+    "announcements": ("summary", Announcement.objects.all),
+    "funding": ("purpose", FundingLine.objects.all),
+    "sources": ("title", SourceDocument.objects.all),
+    "citations": ("quote", Citation.objects.all),
+}
+
+
+@pytest.mark.parametrize("dataset", sorted(DATASETS))
+def test_no_export_cell_starts_a_formula_read_with_commas_semicolons_or_tabs(
+    client, payload_records, dataset
+):
+    """Every payload in every text field, every export, read the way a user's tools read it:
+    Python's csv module with the file's comma, and with ";" or tab as the separator."""
+    response = client.get(f"/export/{dataset}.csv")
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) > len(E2E_PAYLOADS)  # the header and at least a row per payload
+    for delimiter in (",", ";", "\t"):
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            assert not any(starts_a_formula(cell) for cell in row), (delimiter, row)
+    # Read with commas, a text cell is the stored text and its apostrophes, nothing else.
+    column, stored = PAYLOAD_COLUMN[dataset]
+    header, *body = rows
+    read = {row[header.index(column)] for row in body}
+    assert read == {neutralise(text) for text in stored().values_list(column, flat=True)}
+
+
+def test_postgresql_writes_every_text_cell_as_python_does():
+    if connection.vendor != "postgresql":
+        pytest.skip("the SQL path runs on PostgreSQL only")
+    from commitments.exports import SQL_TEXT
+
+    rng = random.Random(10)  # noqa: S311 (not cryptography: reproducible strings)
+    alphabet = [*"ab1 ;\t\r\n\"'=+-@,", "\u00a0", "\u200b", "\ufeff", "\uff1d", "\u2212",
+                "\u3164", "é", "\U000e0020", "\u2028", "\x01", "\u2796"]  # fmt: skip
+    texts = [*SNEAKY, *INSIDE, *HARMLESS]
+    texts += ["".join(rng.choices(alphabet, k=rng.randint(0, 8))) for _ in range(3000)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COALESCE({SQL_TEXT.format('t.v')}, '') "  # noqa: S608
+            "FROM unnest(%s::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n",
+            [texts],
+        )
+        by_sql = [written for (written,) in cursor.fetchall()]
+    assert by_sql == [cell(text, "text") for text in texts]
