@@ -89,7 +89,8 @@ EXPECTED_FIELDS = {
     SourceKind.NEWS_REPORT: ("title", "publisher", "published_on", "url"),
 }
 
-# Publishers known by their web address. Any other address is recorded by its host name.
+# Publishers known by their web address (a subdomain takes its most specific entry). Any other
+# address is recorded by its host name.
 PUBLISHERS = {
     "parallelparliament.co.uk": ("Parallel Parliament", Provenance.PRIMARY_MIRROR),
     "questions-statements.parliament.uk": ("UK Parliament", Provenance.PRIMARY),
@@ -152,7 +153,8 @@ _QUESTION_TO = re.compile(r"Question to (?:the )?(?P<department>[^:]{2,120}):")
 _PORTRAIT = re.compile(r"(?P<name>[^.]{2,80}?) Portrait\b ?(?P<rest>.*)")
 _ANSWERED_ON = re.compile(r"This question was answered on " + _DATE)
 _ANSWERED_BY = re.compile(r"Answered by")
-_MIRROR_UIN = re.compile(r"/question/(?P<uin>\d{1,9})(?:/|$)")
+# Commons UINs are numbers; Lords UINs start "HL" (/question/HL1234).
+_MIRROR_UIN = re.compile(r"/question/(?P<uin>(?:HL)?\d{1,9})(?:/|$)")
 # official_question (UK Parliament)
 _QUESTION_FOR = re.compile(r"Question for (?P<department>.{2,120})")
 _OFFICIAL_UIN = re.compile(r"UIN (?P<uin>[A-Z]{0,4}\d{1,9}), tabled on " + _DATE)
@@ -803,7 +805,9 @@ def _name_only(name: str) -> str:
 def _publisher(url: str) -> tuple[str, str | None]:
     """(publisher, provenance) for a URL; an unknown site is named by its host, provenance None."""
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    for domain, known in PUBLISHERS.items():
-        if host == domain or host.endswith("." + domain):
+    labels = host.split(".")
+    # The most specific known domain wins: legislation.gov.uk before gov.uk.
+    for start in range(len(labels)):
+        if (known := PUBLISHERS.get(".".join(labels[start:]))) is not None:
             return known
     return host, None

@@ -225,8 +225,8 @@ def test_two_editors_save_the_same_commitment_and_the_second_is_told(
     alice.get_by_role("button", name="Save", exact=True).click()
     assert "was changed successfully" in alice.locator(".messagelist").inner_text()
     bob.get_by_role("button", name="Save", exact=True).click()
-    refusal = bob.locator(".errornote, .errorlist.nonfield").all_inner_texts()
-    text = " ".join(refusal)
+    bob.locator(".errorlist.nonfield").first.wait_for()  # the refused form, reloaded
+    text = " ".join(bob.locator(".errornote, .errorlist.nonfield").all_inner_texts())
     assert "Your changes to this commitment were not saved" in text
     assert "alice saved this commitment" in text
     assert "Alice's summary, saved first." in text

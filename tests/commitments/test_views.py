@@ -1,6 +1,7 @@
 """The public pages a researcher loads: what they show, what they hide, and their query cost."""
 
 import datetime
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -170,3 +171,15 @@ def test_home_query_count_does_not_grow_with_commitments(client, django_assert_n
         response = client.get("/")
     assert response.status_code == 200
     assert response.context["total"] == n
+
+
+def test_the_favicon_is_served_and_linked(client):
+    """Issue 11: every page made the browser ask for /favicon.ico, which was a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = client.get("/methodology/").content.decode()
+    assert 'rel="icon"' in page
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    assert client.get(icon).status_code == 200

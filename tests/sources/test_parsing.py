@@ -330,6 +330,31 @@ def test_news_report_from_gov_uk_is_a_primary_press_release_with_its_date():
     assert fields["published_on"] == "2025-01-16"
 
 
+@pytest.mark.parametrize(
+    ("url", "publisher"),
+    [
+        ("https://www.legislation.gov.uk/ukpga/2025/1/section/1", "legislation.gov.uk"),
+        ("https://www.gov.uk/government/news/example", "GOV.UK"),
+        ("https://assets.publishing.service.gov.uk/media/x.pdf", "GOV.UK"),
+        ("https://hansard.parliament.uk/commons/2025-06-16/debates/x", "Hansard (UK Parliament)"),
+        ("https://www.parliament.uk/business/x", "UK Parliament"),
+    ],
+)
+def test_the_most_specific_known_publisher_wins(url, publisher):
+    """Issue 11: legislation.gov.uk pages were recorded as published by "GOV.UK"."""
+    text = f"{url}\nA page title\n" + "The body of the page says what it says. " * 5
+    assert parse(text, today=TODAY).fields()["publisher"] == publisher
+
+
+def test_a_lords_uin_is_kept_from_the_url():
+    """Issue 11: Lords written questions (UIN "HL1234") lost their UIN when only the URL
+    gave it."""
+    raw = read("01_pq_62612_answered_2025-07-02.txt").decode()  # its UIN is only in its URL
+    result = parse(raw.replace("/question/62612/", "/question/HL4321/"), today=TODAY)
+    assert not result.refused, result.reason
+    assert result.fields()["uin"] == "HL4321"
+
+
 def test_unknown_publisher_is_named_by_its_host_and_stays_secondary():
     text = "https://news.example.org/a\nTitle here\n" + "Body of the article. " * 10
     fields = parse(text, today=TODAY).fields()
