@@ -1,5 +1,6 @@
 """Read-only JSON API. Field names are the CSV columns' (commitments.exports), so a script can
-move between the two; values keep their types (numbers, booleans, ISO dates, null).
+move between the two; values keep their types (numbers, booleans, ISO dates, null), except
+amounts of money, which are exact decimal strings ("2500000.00"), never binary floats.
 
 - /api/commitments/            the list, with the list page's filters; paginated (`page`)
 - /api/commitments/<slug>/     one commitment with its timeline, money and citations
@@ -31,8 +32,10 @@ from .exports import (
     make_filterset,
     source_rows,
 )
+from .models import Citation
 
 PAGE_SIZE = 50
+PENNY = Decimal("0.01")
 
 
 def value(raw, kind: str):
@@ -40,8 +43,8 @@ def value(raw, kind: str):
         return None
     if isinstance(raw, datetime.date):
         return raw.isoformat()
-    if isinstance(raw, Decimal):
-        return int(raw) if raw == raw.to_integral() else float(raw)
+    if isinstance(raw, Decimal):  # money: an exact decimal string, as DRF writes it
+        return str(raw.quantize(PENNY))
     return raw
 
 
@@ -121,14 +124,12 @@ def source_list(request):
 
 
 def source_detail(request, pk):
-    from .source_views import citations_on_record
-
     source = get_object_or_404(SourceDocument, pk=pk)
     source.site = f"{request.scheme}://{request.get_host()}"
     data = record(SOURCE_COLUMNS, source)
     data["text"] = source.text
     cited = (
-        citations_on_record(request.as_of)
+        Citation.objects.public(request.as_of)
         .filter(source=source)
         .select_related("commitment", "announcement", "source")
         .order_by("pk")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Aggregate, CharField, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Aggregate, CharField, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils.text import slugify
 
@@ -331,11 +331,9 @@ def funding_lines(filterset):
     on = filterset.as_of_date
     return (
         FundingLine.objects.evidenced()
+        .stated_by(on)
         .with_flags()
-        .filter(
-            Q(stated_on__lte=on) | Q(stated_on__isnull=True),
-            commitment__in=filterset.qs.order_by().values("pk"),
-        )
+        .filter(commitment__in=filterset.qs.order_by().values("pk"))
         .annotate(
             slug=Coalesce("commitment__slug", Value("")), packed=cited_passages("funding_line")
         )
@@ -438,7 +436,7 @@ FUNDING_COLUMNS = (
     Column("period", "text", "Financial period, if stated.", "2025-26", lambda f: f.period),
     Column("parent_id", "integer", "The larger line this amount is part of.", "3", lambda f: f.parent_id),
     Column("children_total", "number", "Sum of the lines that are parts of this one.", "10000000", lambda f: f.children_total),
-    Column("children_add_up", "boolean", "Whether the parts add up to this amount (empty without parts).", "true", lambda f: None if f.children_total is None else f.children_total == f.amount),
+    Column("children_add_up", "boolean", "Whether the parts add up to this amount (empty without parts).", "true", lambda f: f.parts_add_up),
     Column("same_money_as_id", "integer", "Another source's line for the same money.", "7", lambda f: f.same_money_as_id),
     Column("disagrees", "boolean", "Another source gives a different figure for the same money.", "true", lambda f: f.disagrees),
     Column("counted_in_totals", "boolean", "Counted in totals: not another figure for the same money, not part of a larger sum.", "true", lambda f: f.same_money_as_id is None and f.parent_id is None),
@@ -483,11 +481,9 @@ SOURCE_COLUMNS = (
 
 
 def citation_rows(filterset, request):
-    from .source_views import citations_on_record
-
     site = _site(request)
     queryset = (
-        citations_on_record(filterset.as_of_date)
+        Citation.objects.public(filterset.as_of_date)
         .filter(commitment__in=filterset.qs.order_by().values("pk"))
         .select_related("commitment", "announcement", "source")
         .order_by("commitment__slug", "pk")

@@ -4,6 +4,7 @@ its status change and the links to its sources."""
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.xmlutils import SimplerXMLGenerator
 
@@ -15,9 +16,9 @@ ENTRIES = 50
 
 
 def _events():
+    """The updates shown today: exactly the events of commitments that have a page."""
     return (
-        Announcement.objects.evidenced()
-        .filter(commitment__in=Commitment.objects.published())
+        Announcement.objects.public(timezone.localdate())
         .select_related("commitment")
         .prefetch_related("citations__source")
         .order_by("-date", "-pk")
@@ -94,7 +95,7 @@ class UpdatesFeed(Feed):
 
 class CommitmentFeed(UpdatesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Commitment.objects.published(), slug=slug)
+        return get_object_or_404(Commitment.objects.public(timezone.localdate()), slug=slug)
 
     def title(self, obj):
         return f"{obj.title}: updates"

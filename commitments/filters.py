@@ -9,8 +9,7 @@ that says what is wrong, never with a 500 and never by silently ignoring it.
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.db.models import Exists, F, Min, OuterRef, Subquery
 
 from sources.filters import check_date_order
 
@@ -40,9 +39,6 @@ class CommitmentFilterForm(forms.Form):
         check_date_order(
             data, "announced_after", "announced_before", ("Announced after", "announced before")
         )
-        as_of = data.get("as_of")
-        if as_of and as_of > timezone.localdate():
-            self.add_error("as_of", "The date cannot be in the future.")
         if data.get("sort") == "relevance" and not data.get("q"):
             self.add_error("sort", "Sorting by best match needs a search (q).")
         return data
@@ -99,9 +95,9 @@ class CommitmentFilter(django_filters.FilterSet):
 
     @property
     def as_of_date(self):
-        """The date the results describe: the `as_of` parameter, else today."""
-        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
-        return data.get("as_of") or timezone.localdate()
+        """The date the results describe: `as_of` as the AsOfMiddleware read it (it answers a
+        bad one before any view runs), else today. The field is here for the form only."""
+        return self.request.as_of
 
     def filter_queryset(self, queryset):
         on = self.as_of_date
@@ -131,9 +127,7 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_has_funding(self, queryset, name, value):
         on = self.as_of_date
-        lines = FundingLine.objects.evidenced().filter(
-            Q(stated_on__lte=on) | Q(stated_on__isnull=True), commitment=OuterRef("pk")
-        )
+        lines = FundingLine.objects.evidenced().stated_by(on).filter(commitment=OuterRef("pk"))
         return (
             queryset.filter(Exists(lines)) if value == "true" else queryset.exclude(Exists(lines))
         )

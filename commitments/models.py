@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 from datetime import date as Date
-from decimal import Decimal
 
 from concurrency.fields import IntegerVersionField
 from django.core.exceptions import ValidationError
@@ -110,12 +109,17 @@ class CommitmentState:
         return self.status is not None
 
     @property
+    def is_closed(self) -> bool:
+        """Delivered, partly delivered, superseded or dropped: nothing more is expected."""
+        return self.status in CLOSED_STATUSES
+
+    @property
     def is_overdue(self) -> bool:
         return (
             self.status is not None
             and self.deadline is not None
             and self.deadline < self.on
-            and self.status not in CLOSED_STATUSES
+            and not self.is_closed
         )
 
     @property
@@ -214,13 +218,17 @@ class CommitmentQuerySet(models.QuerySet):
         cached `on_record_from` date instead of working out every status.)"""
         return self.filter(on_record_from__lte=on)
 
+    def public(self, on: Date):
+        """The commitments that have a page on `on`: pledge cited and a status on record.
+        Every list, feed, export and API answer is drawn from these, so whatever they link to
+        has a page."""
+        return self.published().on_record(on)
+
     def with_money(self, on: Date):
         """Annotate `money` (total of the commitment's cited amounts stated by `on`, counting
         each sum of money once: another source's figure for the same money is left out) and
         `money_disagrees` (sources give different figures for some of its money)."""
-        lines = FundingLine.objects.evidenced().filter(
-            Q(stated_on__lte=on) | Q(stated_on__isnull=True), commitment=OuterRef("pk")
-        )
+        lines = FundingLine.objects.evidenced().stated_by(on).filter(commitment=OuterRef("pk"))
         total = (
             lines.filter(same_money_as__isnull=True)
             .order_by()
@@ -228,10 +236,7 @@ class CommitmentQuerySet(models.QuerySet):
             .annotate(total=Sum("amount"))
             .values("total")
         )
-        disagreeing = lines.filter(same_money_as__isnull=False).exclude(
-            amount=F("same_money_as__amount")
-        )
-        return self.annotate(money=Subquery(total), money_disagrees=Exists(disagreeing))
+        return self.annotate(money=Subquery(total), money_disagrees=Exists(lines.disagreeing()))
 
     def for_list(self, on: Date):
         return self.as_of(on).with_money(on).select_related("parent")
@@ -393,6 +398,10 @@ class AnnouncementQuerySet(models.QuerySet):
         """Announcements backed by at least one citation: the only ones the public rule uses."""
         return self.filter(Exists(Citation.objects.filter(announcement=OuterRef("pk"))))
 
+    def public(self, on: Date):
+        """The events shown on `on`: evidenced, dated by then, of a commitment with a page."""
+        return self.evidenced().filter(date__lte=on, commitment__in=Commitment.objects.public(on))
+
 
 class Announcement(models.Model):
     """One dated event on a commitment's timeline; it may set a new status and/or deadline."""
@@ -478,6 +487,30 @@ class FundingLineQuerySet(models.QuerySet):
     def evidenced(self):
         """Funding lines backed by at least one citation: the only ones shown publicly."""
         return self.filter(Exists(Citation.objects.filter(funding_line=OuterRef("pk"))))
+
+    def stated_by(self, on: Date):
+        """Amounts stated on or before `on`, and undated ones (shown on every date)."""
+        return self.filter(Q(stated_on__lte=on) | Q(stated_on__isnull=True))
+
+    def public(self, on: Date):
+        """The amounts shown on `on`: cited, stated by then, of a commitment with a page."""
+        return self.evidenced().stated_by(on).filter(commitment__in=Commitment.objects.public(on))
+
+    def disagreeing(self):
+        """Lines whose figure differs from another source's figure for the same money."""
+        return self.filter(same_money_as__isnull=False).exclude(amount=F("same_money_as__amount"))
+
+    def totals_by_stage(self) -> list[dict]:
+        """Money by stage, counting each sum once: lines that are another source's figure for
+        the same money, and parts of a larger line, are left out of the totals."""
+        independent = self.filter(same_money_as__isnull=True, parent__isnull=True)
+        sums = dict(
+            independent.order_by()
+            .values_list("stage")
+            .annotate(total=Sum("amount"))
+            .values_list("stage", "total")
+        )
+        return [{"stage": stage, "total": sums.get(stage.value) or 0} for stage in FundingStage]
 
     def with_flags(self):
         """Annotate `children_total` and `disagrees` (another source gives another figure)."""
@@ -569,16 +602,36 @@ class FundingLine(models.Model):
     def get_absolute_url(self):
         return f"{self.commitment.get_absolute_url()}#funding-{self.pk}"
 
-    def children_add_up(self) -> bool | None:
-        """None without children; else whether the children's amounts sum to this amount."""
-        amounts = [child.amount for child in self.children.all()]
-        return sum(amounts, Decimal(0)) == self.amount if amounts else None
+    @property
+    def parts_add_up(self) -> bool | None:
+        """None when this sum has no parts; else whether its parts' amounts add up to it. Reads
+        the `children_total` that `with_flags()` annotates, or sums the parts when the row was
+        loaded without it."""
+        if hasattr(self, "children_total"):
+            total = self.children_total
+        else:
+            total = self.children.aggregate(total=Sum("amount"))["total"]
+        return None if total is None else total == self.amount
 
 
 class CitationQuerySet(models.QuerySet):
     def of_pledges(self):
         """Citations of a commitment's pledge (no announcement, no funding line)."""
         return self.filter(announcement__isnull=True, funding_line__isnull=True)
+
+    def public(self, on: Date):
+        """The citations shown on `on`: of a commitment with a page, from a source published
+        by then (or undated), for a claim on record by then (the pledge, an evidenced event
+        dated by then, an amount stated by then or undated)."""
+        return self.filter(
+            Q(source__published_on__lte=on) | Q(source__published_on__isnull=True),
+            commitment__in=Commitment.objects.public(on),
+        ).filter(
+            Q(announcement__isnull=True, funding_line__isnull=True)
+            | Q(announcement__date__lte=on, announcement__in=Announcement.objects.evidenced())
+            | Q(funding_line__stated_on__lte=on)
+            | Q(funding_line__isnull=False, funding_line__stated_on__isnull=True)
+        )
 
     def failing(self) -> list["Citation"]:
         """The citations whose quote is not in their source's stored text.

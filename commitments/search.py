@@ -21,11 +21,11 @@ from sources.search import (
     search_terms,
 )
 
+from .models import Announcement, Citation, Commitment
+
 
 def search_commitments(queryset: QuerySet, q: str, *, on=None) -> QuerySet:
     """Commitments matching `q`, annotated with `rank` (higher is better)."""
-    from .models import Announcement, Citation, Commitment
-
     if not search_terms(q):  # only operators ("-", a lone quote): nothing to look for
         return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     announcements = Announcement.objects.evidenced()

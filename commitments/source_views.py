@@ -1,7 +1,7 @@
 """Public pages for sources. They live here, not in the sources app, because they show which
 claims of which commitments cite each passage; the sources app knows nothing of commitments."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
@@ -9,23 +9,8 @@ from sources.filters import source_filterset
 from sources.models import SourceDocument
 from sources.text import quote_span, segments
 
-from .models import Announcement, Citation, Commitment
+from .models import Citation
 from .views import FilteredListView
-
-
-def citations_on_record(on):
-    """Citations of public commitments whose claim is on record by `on`, from sources
-    published by then (or undated)."""
-    public = Commitment.objects.published().on_record(on)
-    return Citation.objects.filter(
-        Q(source__published_on__lte=on) | Q(source__published_on__isnull=True),
-        commitment__in=public,
-    ).filter(
-        Q(announcement__isnull=True, funding_line__isnull=True)
-        | Q(announcement__date__lte=on, announcement__in=Announcement.objects.evidenced())
-        | Q(funding_line__stated_on__lte=on)
-        | Q(funding_line__isnull=False, funding_line__stated_on__isnull=True)
-    )
 
 
 class SourceListView(FilteredListView):
@@ -43,7 +28,7 @@ class SourceDetailView(DetailView):
     def get_object(self, queryset=None):
         on = self.request.as_of
         cited = (
-            citations_on_record(on)
+            Citation.objects.public(on)
             .select_related("commitment", "announcement", "funding_line")
             .order_by("pk")
         )

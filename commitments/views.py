@@ -2,11 +2,12 @@ import datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .exports import DATASETS, filename, make_filterset, sql_stream, stream
 from .filters import commitment_filterset
 from .models import (
     CLOSED_STATUSES,
@@ -16,7 +17,6 @@ from .models import (
     Commitment,
     CommitmentLink,
     FundingLine,
-    FundingStage,
     Status,
 )
 
@@ -43,38 +43,12 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def public_funding(on: datetime.date):
-    """Cited funding lines of public commitments, as stated by `on` (undated ones included)."""
-    return FundingLine.objects.evidenced().filter(
-        Q(stated_on__lte=on) | Q(stated_on__isnull=True),
-        commitment__in=Commitment.objects.published().on_record(on),
-    )
-
-
-def totals_by_stage(lines) -> list[dict]:
-    """Money by stage, counting each sum once: lines that are another source's figure for the
-    same money, and parts of a larger line, are left out of the totals."""
-    independent = lines.filter(same_money_as__isnull=True, parent__isnull=True)
-    sums = dict(
-        independent.order_by()
-        .values_list("stage")
-        .annotate(total=Sum("amount"))
-        .values_list("stage", "total")
-    )
-    return [{"stage": stage, "total": sums.get(stage.value) or 0} for stage in FundingStage]
-
-
-def disagreeing(lines):
-    """Lines whose figure differs from another source's figure for the same money."""
-    return lines.filter(same_money_as__isnull=False).exclude(amount=F("same_money_as__amount"))
-
-
 class HomeView(TemplateView):
     template_name = "commitments/home.html"
 
     def get_context_data(self, **kwargs):
         on = self.request.as_of
-        commitments = Commitment.objects.published().on_record(on).as_of(on)
+        commitments = Commitment.objects.public(on).as_of(on)
         counts = dict(
             commitments.order_by()
             .values_list("status")
@@ -84,20 +58,19 @@ class HomeView(TemplateView):
         total = sum(counts.values())
         by_status = [{"status": status, "count": counts.get(status.value, 0)} for status in Status]
         latest = (
-            Announcement.objects.evidenced()
-            .filter(commitment__in=Commitment.objects.published(), date__lte=on)
+            Announcement.objects.public(on)
             .select_related("commitment")
             .order_by("-date", "-pk")[:10]
         )
         stale_before = months_before(on, STALE_AFTER_MONTHS)
-        lines = public_funding(on)
+        lines = FundingLine.objects.public(on)
         return super().get_context_data(
             by_status=by_status,
             total=total,
             overdue=commitments.filter(is_overdue=True).order_by("deadline", "title"),
             latest=latest,
-            money=totals_by_stage(lines),
-            disagreements=disagreeing(lines).count(),
+            money=lines.totals_by_stage(),
+            disagreements=lines.disagreeing().count(),
             stale=commitments.exclude(status__in=CLOSED_STATUSES)
             .filter(last_evidence_on__lt=stale_before)
             .order_by("last_evidence_on", "title"),
@@ -180,27 +153,27 @@ class CommitmentDetailView(DetailView):
                     queryset=FundingLine.objects.evidenced()
                     .with_flags()
                     .select_related("same_money_as__commitment", "parent__commitment")
-                    .filter(Q(stated_on__lte=on) | Q(stated_on__isnull=True))
+                    .stated_by(on)
                     .prefetch_related(Prefetch("citations", queryset=cited)),
                     to_attr="cited_funding",
                 ),
                 Prefetch("citations", queryset=cited.of_pledges(), to_attr="pledge_quotes"),
                 Prefetch(
                     "children",
-                    queryset=Commitment.objects.published().on_record(on).as_of(on),
+                    queryset=Commitment.objects.public(on).as_of(on),
                     to_attr="published_children",
                 ),
                 Prefetch(
                     "links_out",
                     queryset=CommitmentLink.objects.filter(
-                        to_commitment__in=Commitment.objects.published().on_record(on)
+                        to_commitment__in=Commitment.objects.public(on)
                     ).select_related("to_commitment"),
                     to_attr="published_links_out",
                 ),
                 Prefetch(
                     "links_in",
                     queryset=CommitmentLink.objects.filter(
-                        from_commitment__in=Commitment.objects.published().on_record(on)
+                        from_commitment__in=Commitment.objects.public(on)
                     ).select_related("from_commitment"),
                     to_attr="published_links_in",
                 ),
@@ -228,7 +201,7 @@ class FundingView(TemplateView):
 
     def get_context_data(self, **kwargs):
         on = self.request.as_of
-        lines = public_funding(on)
+        lines = FundingLine.objects.public(on)
         flagged = (
             lines.with_flags()
             .select_related("commitment", "parent__commitment", "same_money_as__commitment")
@@ -245,14 +218,10 @@ class FundingView(TemplateView):
             )
             group["lines"].append(line)
         return super().get_context_data(
-            totals=totals_by_stage(lines),
+            totals=lines.totals_by_stage(),
             groups=list(groups.values()),
             disagreements=[line for line in rows if line.disagrees and line.same_money_as_id],
-            not_adding_up=[
-                line
-                for line in rows
-                if line.children_total is not None and line.children_total != line.amount
-            ],
+            not_adding_up=[line for line in rows if line.parts_add_up is False],
             line_count=len(rows),
             **kwargs,
         )
@@ -262,8 +231,6 @@ class MethodologyView(TemplateView):
     template_name = "commitments/methodology.html"
 
     def get_context_data(self, **kwargs):
-        from .exports import DATASETS
-
         return super().get_context_data(
             datasets=DATASETS.values(),
             definitions=[(status, STATUS_DEFINITIONS[status]) for status in Status],
@@ -275,8 +242,6 @@ class MethodologyView(TemplateView):
 
 def export_csv(request, dataset: str):
     """/export/<dataset>.csv: the rows the matching page shows, streamed as CSV."""
-    from .exports import DATASETS, filename, make_filterset, sql_stream, stream
-
     declared = DATASETS.get(dataset)
     if declared is None:
         raise Http404("No such export")

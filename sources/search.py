@@ -13,6 +13,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Expression, FloatField, Q, QuerySet, Value
 
+from .models import SourceDocument
+
 CONFIG = "english"
 
 
@@ -56,8 +58,6 @@ def all_terms(fields: list[str], q: str) -> Q:
 
 def matching_sources(q: str) -> QuerySet:
     """Sources whose title or text matches `q` (for use in a subquery)."""
-    from .models import SourceDocument
-
     if full_text():
         return SourceDocument.objects.annotate(found=StoredDocument()).filter(found=query_for(q))
     return SourceDocument.objects.filter(all_terms(["title", "text"], q))

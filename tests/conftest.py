@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
 
 @pytest.fixture
@@ -16,3 +17,9 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def curated(db):
+    """The curated dataset (fixtures/curated.toml), loaded as `make run` loads it."""
+    call_command("load_curated", verbosity=0)

@@ -11,7 +11,6 @@ import os
 from urllib.parse import urlencode
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -90,11 +89,6 @@ def public_urls() -> list[str]:
         f"/api/sources/{source}/",
         "/healthz/",
     ]
-
-
-@pytest.fixture
-def curated():
-    call_command("load_curated", verbosity=0)
 
 
 def read(response) -> str:

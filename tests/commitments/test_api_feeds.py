@@ -3,17 +3,11 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.core.management import call_command
 
 from commitments.exports import DATASETS
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def curated():
-    call_command("load_curated", verbosity=0)
 
 
 def test_commitment_list_uses_the_csv_names_and_the_list_filters(client, curated):
@@ -30,7 +24,7 @@ def test_commitment_list_uses_the_csv_names_and_the_list_filters(client, curated
     assert casey["status"] == "delivered"
     assert casey["is_overdue"] is False
     assert casey["deadline"] == "2025-05-31"
-    assert casey["money_total"] == 2500000
+    assert casey["money_total"] == "2500000.00"  # exact, never a float (issue 11)
 
 
 def test_commitment_detail_has_timeline_money_and_citations(client, curated):
@@ -39,7 +33,7 @@ def test_commitment_detail_has_timeline_money_and_citations(client, curated):
     assert list(data["timeline"][0]) == DATASETS["announcements"].header
     assert list(data["funding"][0]) == DATASETS["funding"].header
     assert list(data["citations"][0]) == DATASETS["citations"].header
-    two = next(f for f in data["funding"] if f["amount"] == 2000000)
+    two = next(f for f in data["funding"] if f["amount"] == "2000000.00")
     assert two["disagrees"] is True
     assert any(c["claim"] == "pledge" for c in data["citations"])
 

@@ -181,7 +181,7 @@ def test_two_million_against_two_and_a_half_million_is_flagged(loaded):
 
 def test_the_ten_million_splits_five_two_and_a_half_two_and_a_half(loaded):
     plan = FundingLine.objects.with_flags().get(amount=Decimal(10_000_000))
-    assert plan.children_add_up() is True
+    assert plan.parts_add_up is True
     assert plan.children_total == Decimal(10_000_000)
     children = sorted(plan.children.values_list("amount", "commitment__slug"))
     assert children == [

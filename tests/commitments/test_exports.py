@@ -10,7 +10,6 @@ from decimal import Decimal
 from operator import itemgetter
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -30,11 +29,6 @@ from tests.sources.factories import SourceDocumentFactory
 
 pytestmark = pytest.mark.django_db
 PAYLOADS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=1", '=HYPERLINK("http://x","y")', "\r=2"]
-
-
-@pytest.fixture
-def curated():
-    call_command("load_curated", verbosity=0)
 
 
 def download(client, dataset, params=None):

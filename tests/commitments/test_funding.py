@@ -12,13 +12,16 @@ pytestmark = pytest.mark.django_db
 
 def test_children_that_add_up_and_that_do_not():
     plan = FundingLineFactory(amount=10_000_000)
-    assert plan.children_add_up() is None
+    assert plan.parts_add_up is None
     for amount in (5_000_000, 2_500_000):
         FundingLineFactory(amount=amount, parent=plan)
-    assert plan.children_add_up() is False
+    assert FundingLine.objects.get(pk=plan.pk).parts_add_up is False
+    assert FundingLine.objects.with_flags().get(pk=plan.pk).parts_add_up is False
     FundingLineFactory(amount=Decimal("2500000.00"), parent=plan)
-    assert plan.children_add_up() is True
-    assert FundingLine.objects.with_flags().get(pk=plan.pk).children_total == 10_000_000
+    assert FundingLine.objects.get(pk=plan.pk).parts_add_up is True  # from the parts
+    flagged = FundingLine.objects.with_flags().get(pk=plan.pk)  # from the annotation
+    assert flagged.children_total == 10_000_000
+    assert flagged.parts_add_up is True
 
 
 def test_a_different_figure_for_the_same_money_is_flagged_on_both_lines():

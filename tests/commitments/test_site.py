@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -15,11 +14,6 @@ from tests.commitments.test_views import visible_text
 
 pytestmark = pytest.mark.django_db
 LIST = "/commitments/"
-
-
-@pytest.fixture
-def curated():
-    call_command("load_curated", verbosity=0)
 
 
 def slugs(response) -> list[str]:

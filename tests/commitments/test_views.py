@@ -183,3 +183,20 @@ def test_the_favicon_is_served_and_linked(client):
     assert 'rel="icon"' in page
     icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
     assert client.get(icon).status_code == 200
+
+
+def test_an_update_is_listed_only_where_its_commitment_has_a_page(client):
+    """Issue 11: a cited commitment whose only cited event sets no status was in the home page's
+    latest updates and the Atom feed, while its own page was a 404."""
+    shown = published_commitment(title="Has a status")
+    event(shown, datetime.date(2025, 2, 1), new_status=Status.IN_PROGRESS, summary="Shown event")
+    hidden = published_commitment(title="No status yet")
+    event(hidden, datetime.date(2025, 3, 1), summary="Event that sets nothing")
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    home = visible_text(client.get("/"))
+    feed = client.get("/feeds/updates.atom").content.decode()
+    assert "Shown event" in home
+    assert "Shown event" in feed
+    assert "Event that sets nothing" not in home
+    assert "Event that sets nothing" not in feed
+    assert client.get(f"/feeds/commitments/{hidden.slug}.atom").status_code == 404
