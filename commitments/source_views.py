@@ -29,7 +29,8 @@ class SourceDetailView(DetailView):
         on = self.request.as_of
         cited = (
             Citation.objects.public(on)
-            .select_related("commitment", "announcement", "funding_line")
+            # A claim's link names its commitment: fetched with it, not once per citation.
+            .select_related("commitment", "announcement__commitment", "funding_line__commitment")
             .order_by("pk")
         )
         queryset = SourceDocument.objects.prefetch_related(
