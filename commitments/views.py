@@ -15,7 +15,6 @@ from .models import (
     Announcement,
     Citation,
     Commitment,
-    CommitmentLink,
     FundingLine,
     Status,
 )
@@ -134,55 +133,8 @@ class CommitmentDetailView(DetailView):
     context_object_name = "commitment"
 
     def get_object(self, queryset=None):
-        on = self.request.as_of
-        cited = Citation.objects.select_related("source")
-        queryset = (
-            Commitment.objects.published()
-            .as_of(on)
-            .select_related("parent")
-            .prefetch_related(
-                Prefetch(
-                    "announcements",
-                    queryset=Announcement.objects.evidenced()
-                    .filter(date__lte=on)
-                    .prefetch_related(Prefetch("citations", queryset=cited)),
-                    to_attr="timeline",
-                ),
-                Prefetch(
-                    "funding_lines",
-                    queryset=FundingLine.objects.evidenced()
-                    .with_flags()
-                    .select_related("same_money_as__commitment", "parent__commitment")
-                    .stated_by(on)
-                    .prefetch_related(Prefetch("citations", queryset=cited)),
-                    to_attr="cited_funding",
-                ),
-                Prefetch("citations", queryset=cited.of_pledges(), to_attr="pledge_quotes"),
-                Prefetch(
-                    "children",
-                    queryset=Commitment.objects.public(on).as_of(on),
-                    to_attr="published_children",
-                ),
-                Prefetch(
-                    "links_out",
-                    queryset=CommitmentLink.objects.filter(
-                        to_commitment__in=Commitment.objects.public(on)
-                    ).select_related("to_commitment"),
-                    to_attr="published_links_out",
-                ),
-                Prefetch(
-                    "links_in",
-                    queryset=CommitmentLink.objects.filter(
-                        from_commitment__in=Commitment.objects.public(on)
-                    ).select_related("from_commitment"),
-                    to_attr="published_links_in",
-                ),
-            )
-        )
-        commitment = get_object_or_404(queryset, slug=self.kwargs["slug"])
-        if commitment.status is None:
-            raise Http404("Not on record on this date")
-        return commitment
+        on_the_date = Commitment.objects.for_page(self.request.as_of)
+        return get_object_or_404(on_the_date, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         state = self.object.state
