@@ -244,19 +244,28 @@ def prepare_data(size: Size, regenerate: bool) -> str:
 
 def export_request():
     from django.test import RequestFactory
+    from django.utils import timezone
 
-    return RequestFactory().get(PATH, SERVER_NAME="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    request = RequestFactory().get(PATH, SERVER_NAME="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    request.as_of = request.today = timezone.localdate()  # as AsOfMiddleware sets them
+    return request
+
+
+def export_arguments(request, filterset) -> tuple:
+    """What the view hands the dataset: the page's rows, the date and the site's origin."""
+    return filterset.qs, request.as_of, f"{request.scheme}://{request.get_host()}"
 
 
 def export_rows(request):
     """The funding dataset, its filterset as the view builds it, and its row generator."""
-    from commitments.exports import DATASETS, make_filterset
+    from commitments.exports import CHUNK, DATASETS, make_filterset
 
     dataset = DATASETS["funding"]
     filterset = make_filterset(dataset, request)
     if not filterset.is_valid():
         sys.exit(f"the export's filters are invalid: {filterset.form.errors}")
-    return dataset, dataset.rows(filterset, request)
+    rows = dataset.rows(*export_arguments(request, filterset))
+    return dataset, rows.iterator(chunk_size=CHUNK)
 
 
 def export_sql() -> str:
@@ -267,12 +276,11 @@ def export_sql() -> str:
     from commitments.exports import DATASETS, make_filterset
 
     dataset = DATASETS["funding"]
-    if dataset.sql is None:
-        sys.exit("the funding dataset has no SQL path; update export_sql()")
-    filterset = make_filterset(dataset, export_request())
+    request = export_request()
+    filterset = make_filterset(dataset, request)
     if not filterset.is_valid():
         sys.exit(f"the export's filters are invalid: {filterset.form.errors}")
-    sql, params = dataset.sql(filterset)
+    sql, params = dataset.sql(*export_arguments(request, filterset))
     with connection.cursor() as cursor:
         return cursor.cursor.mogrify(sql, params).decode()
 

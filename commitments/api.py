@@ -10,35 +10,21 @@ amounts of money, which are exact decimal strings ("2500000.00"), never binary f
 
 import datetime
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404
 
 from sources.models import SourceDocument
 
-from .exports import (
-    ANNOUNCEMENT_COLUMNS,
-    CITATION_COLUMNS,
-    COMMITMENT_COLUMNS,
-    DATASETS,
-    FUNDING_COLUMNS,
-    SOURCE_COLUMNS,
-    announcement_rows,
-    citation_rows,
-    commitment_rows,
-    funding_rows,
-    make_filterset,
-    source_rows,
-)
+from .exports import DATASETS, Dataset, make_filterset
 from .models import Citation
 
 PAGE_SIZE = 50
 PENNY = Decimal("0.01")
+COMMITMENTS, SOURCES = DATASETS["commitments"], DATASETS["sources"]
 
 
-def value(raw, kind: str):
+def value(raw):
     if raw is None or raw == "":
         return None
     if isinstance(raw, datetime.date):
@@ -48,8 +34,16 @@ def value(raw, kind: str):
     return raw
 
 
-def record(columns, row) -> dict:
-    return {column.name: value(column.get(row), column.kind) for column in columns}
+def records(dataset: Dataset, rows, *extra: str) -> list[dict]:
+    """Rows of `dataset`'s values (then the `extra` fields, as they are) as JSON objects."""
+    names, typed = [*dataset.header, *extra], len(dataset.columns)
+    return [
+        dict(zip(names, [*map(value, row[:typed]), *row[typed:]], strict=True)) for row in rows
+    ]
+
+
+def _site(request) -> str:
+    return f"{request.scheme}://{request.get_host()}"
 
 
 def _invalid(filterset) -> JsonResponse:
@@ -58,18 +52,12 @@ def _invalid(filterset) -> JsonResponse:
     )
 
 
-def _page(request, filterset, rows_of, columns):
+def _page(request, filterset, dataset: Dataset):
     try:
         number = int(request.GET.get("page") or 1)
         page = Paginator(filterset.qs, PAGE_SIZE).page(number)
     except (ValueError, PageNotAnInteger, EmptyPage):
         return JsonResponse({"error": f"There is no page {request.GET.get('page')}."}, status=404)
-
-    # The row helpers read `.qs` and `.as_of_date`: hand them this page's rows only.
-    narrowed = SimpleNamespace(
-        qs=filterset.qs.filter(pk__in=[obj.pk for obj in page.object_list]),
-        as_of_date=getattr(filterset, "as_of_date", None),
-    )
 
     params = request.GET.copy()
 
@@ -77,7 +65,8 @@ def _page(request, filterset, rows_of, columns):
         params["page"] = n
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
-    results = [record(columns, row) for row in rows_of(narrowed, request)]
+    this_page = filterset.qs.filter(pk__in=[obj.pk for obj in page.object_list])
+    results = records(dataset, dataset.rows(this_page, request.as_of, _site(request)))
     return JsonResponse(
         {
             "count": page.paginator.count,
@@ -92,49 +81,43 @@ def _page(request, filterset, rows_of, columns):
 
 
 def commitment_list(request):
-    filterset = make_filterset(DATASETS["commitments"], request)
+    filterset = make_filterset(COMMITMENTS, request)
     if not filterset.is_valid():
         return _invalid(filterset)
-    return _page(request, filterset, commitment_rows, COMMITMENT_COLUMNS)
+    return _page(request, filterset, COMMITMENTS)
 
 
 def commitment_detail(request, slug):
-    filterset = make_filterset(DATASETS["commitments"], request)
+    filterset = make_filterset(COMMITMENTS, request)
     if not filterset.is_valid():
         return _invalid(filterset)
-    one = SimpleNamespace(qs=filterset.qs.filter(slug=slug), as_of_date=filterset.as_of_date)
-    rows = list(commitment_rows(one, request))
-    if not rows:
+    one, on, site = filterset.qs.filter(slug=slug), request.as_of, _site(request)
+    found = records(COMMITMENTS, COMMITMENTS.rows(one, on, site, extra=["summary"]), "summary")
+    if not found:
         raise Http404("No such commitment on record on this date")
-    data = record(COMMITMENT_COLUMNS, rows[0])
-    data["summary"] = rows[0].summary
-    data["timeline"] = [
-        record(ANNOUNCEMENT_COLUMNS, row) for row in announcement_rows(one, request)
-    ]
-    data["funding"] = [record(FUNDING_COLUMNS, row) for row in funding_rows(one, request)]
-    data["citations"] = [record(CITATION_COLUMNS, row) for row in citation_rows(one, request)]
+    data = found[0]
+    for part, name in [("timeline", "announcements"), ("funding", "funding"),
+                       ("citations", "citations")]:  # fmt: skip
+        data[part] = records(DATASETS[name], DATASETS[name].rows(one, on, site))
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 def source_list(request):
-    filterset = make_filterset(DATASETS["sources"], request)
+    filterset = make_filterset(SOURCES, request)
     if not filterset.is_valid():
         return _invalid(filterset)
-    return _page(request, filterset, source_rows, SOURCE_COLUMNS)
+    return _page(request, filterset, SOURCES)
 
 
 def source_detail(request, pk):
-    source = get_object_or_404(SourceDocument, pk=pk)
-    source.site = f"{request.scheme}://{request.get_host()}"
-    data = record(SOURCE_COLUMNS, source)
-    data["text"] = source.text
-    cited = (
-        Citation.objects.public(request.as_of)
-        .filter(source=source)
-        .select_related("commitment", "announcement", "source")
-        .order_by("pk")
+    on, site = request.as_of, _site(request)
+    one = SourceDocument.objects.filter(pk=pk)
+    found = records(SOURCES, SOURCES.values(one, on, site, extra=["text"]), "text")
+    if not found:
+        raise Http404("No such source")
+    data = found[0]
+    cited = Citation.objects.public(on).filter(source_id=pk).order_by("pk")
+    data["citations"] = records(
+        DATASETS["citations"], DATASETS["citations"].values(cited, on, site)
     )
-    for citation in cited:
-        citation.site = source.site
-    data["citations"] = [record(CITATION_COLUMNS, citation) for citation in cited]
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -208,16 +208,17 @@ def export_csv(request, dataset: str):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
+    on, site = request.as_of, f"{request.scheme}://{request.get_host()}"
     query = None
-    if declared.sql is not None and connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
         try:
-            query = declared.sql(filterset)
+            query = declared.sql(filterset.qs, on, site)
         except EmptyResultSet:  # a filter that can match nothing (a search of only "-")
             query = None
     if query is not None:
         content = sql_stream(declared.header, *query)  # cells written in SQL
     else:
-        content = stream(declared, declared.rows(filterset, request))
+        content = stream(declared, declared.rows(filterset.qs, on, site))
     response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     name = filename(declared, request, request.today)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -1,0 +1,234 @@
+"""The five datasets: each column declared once (name, kind, meaning, example, expression).
+
+The declaration drives the CSV header, every cell of both ways of writing it, the JSON API's
+fields and the data dictionary on /methodology/, so they cannot drift apart. Rows come from the
+same FilterSets as the pages (CommitmentFilter for commitments and everything hanging off them,
+SourceFilter for sources), so a download holds exactly what the page shows.
+"""
+
+import datetime
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from sources.filters import source_filterset
+
+from ..filters import commitment_filterset
+from ..models import Announcement, Citation, FundingLine, Status
+from .columns import ON, Column, Dataset, DaysBetween, Joined, SiteUrl, earlier
+
+# -- commitments ---------------------------------------------------------------------------
+
+
+def commitments(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """The page's commitments themselves (the FilterSet annotates their state on `on`)."""
+    return queryset
+
+
+first_pledge_source = Subquery(
+    Citation.objects.of_pledges()
+    .filter(commitment=OuterRef("pk"))
+    .order_by("pk")
+    .values("source__url")[:1]
+)
+days_overdue = Case(
+    When(is_overdue=True, then=DaysBetween(F("deadline"), F(ON))), output_field=IntegerField()
+)
+
+
+COMMITMENT_COLUMNS = (
+    Column("slug", "text", "Permanent identifier of the commitment; its page is /commitments/<slug>/.", "casey-national-audit", F("slug")),
+    Column("title", "text", "Short neutral name of the pledge.", "Baroness Casey's rapid national audit…", F("title")),
+    Column("status", "text", "Status on the as_of date, derived from the timeline: " + ", ".join(s.value for s in Status) + ".", "delivered", F("status")),
+    Column("status_since", "date", "Date the current status began.", "2025-06-16", F("status_since")),
+    Column("deadline", "date", "Deadline on the as_of date (the last day a period or season allows), if any.", "2025-05-31", F("deadline")),
+    Column("deadline_wording", "text", "The source's own words for the deadline.", "begin soon and last three months", F("deadline_wording")),
+    Column("is_overdue", "boolean", "Deadline passed and not delivered, partly delivered, superseded or dropped.", "false", F("is_overdue")),
+    Column("days_overdue", "integer", "Days from the deadline to the as_of date, when overdue.", "235", days_overdue),
+    Column("last_evidence_on", "date", "Date of the latest cited announcement on record.", "2025-10-22", F("last_evidence_on")),
+    Column("theme", "text", "Theme.", "inquiries", F("theme")),
+    Column("lead_department", "text", "Lead department.", "home_office", F("lead_department")),
+    Column("parent_slug", "text", "The package this commitment belongs to, if any.", "ten-million-action-plan", F("parent__slug")),
+    Column("money_total", "number", "Total cited amounts in pounds, each sum counted once.", "2500000", F("money")),
+    Column("money_disagrees", "boolean", "Sources give different figures for some of its money.", "false", F("money_disagrees")),
+    Column("pledge_text", "text", "The pledge in the government's words.", "Ms Cooper has commissioned this audit…", F("pledge_text")),
+    Column("pledge_source_url", "url", "Original address of the source of the pledge's first citation.", "https://policeprofessional.com/?p=141680", first_pledge_source),
+    Column("as_of", "date", "The date the row describes.", "2026-11-21", F(ON)),
+    Column("page_url", "url", "The commitment's page on this site.", "https://…/commitments/casey-national-audit/", SiteUrl("commitments:detail", "slug")),
+)  # fmt: skip
+
+
+# -- announcements: the full history ----------------------------------------------------------
+
+
+def announcements(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """One row per cited event of the commitments, up to `on`, in timeline order."""
+    return (
+        Announcement.objects.evidenced()
+        .filter(commitment__in=queryset.order_by().values("pk"), date__lte=on)
+        .order_by("commitment__slug", "commitment_id", "date", "pk")
+    )
+
+
+def set_by(setting: QuerySet, field: str, *, inclusive: bool) -> Subquery:
+    """The latest `field` that an event of `setting` of the row's commitment set before the row
+    (up to and including it when `inclusive`): the status or deadline before or after it."""
+    return Subquery(earlier(setting, inclusive=inclusive).values(field)[:1])
+
+
+status_setting = Announcement.objects.evidenced().exclude(new_status="")
+deadline_setting = Announcement.objects.evidenced().filter(new_deadline__isnull=False)
+
+
+def cited(claim: str, field: str) -> Joined:
+    """The `field` of every citation of the row's claim (`claim` names its foreign key)."""
+    return Joined(Citation.objects.filter(**{claim: OuterRef("pk")}), field)
+
+
+ANNOUNCEMENT_COLUMNS = (
+    Column("commitment_slug", "text", "The commitment the event belongs to.", "casey-national-audit", F("commitment__slug")),
+    Column("commitment_title", "text", "Its title.", "Baroness Casey's rapid national audit…", F("commitment__title")),
+    Column("date", "date", "Date of the event.", "2025-06-16", F("date")),
+    Column("kind", "text", "Kind of event.", "delivered", F("kind")),
+    Column("summary", "text", "What happened, in one or two neutral sentences.", "The Home Secretary reports the audit…", F("summary")),
+    Column("status_before", "text", "Status before this event (empty before the first).", "in_progress", set_by(status_setting, "new_status", inclusive=False)),
+    Column("status_after", "text", "Status after it.", "delivered", set_by(status_setting, "new_status", inclusive=True)),
+    Column("deadline_before", "date", "Deadline before this event.", "2025-05-31", set_by(deadline_setting, "new_deadline", inclusive=False)),
+    Column("deadline_after", "date", "Deadline after it.", "2025-05-31", set_by(deadline_setting, "new_deadline", inclusive=True)),
+    Column("deadline_wording", "text", "The source's words for a deadline this event sets.", "by Easter this year", F("deadline_wording")),
+    Column("note", "text", "Caveats: uncertain dates, secondary sources, disagreements.", "Secondary source (GB News).", F("note")),
+    Column("quotes", "text", "Every quote the event rests on, joined with ' | '.", "With permission, I will update the House…", cited("announcement", "quote")),
+    Column("source_urls", "text", "The original address of each quote's source, in the same order, joined with ' | '.", "https://parallelparliament.co.uk/…", cited("announcement", "source__url")),
+)  # fmt: skip
+
+
+# -- funding ---------------------------------------------------------------------------------
+
+
+def funding_lines(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """The cited amounts of the commitments stated by `on` (and the undated ones)."""
+    return (
+        FundingLine.objects.evidenced()
+        .stated_by(on)
+        .with_flags()
+        .filter(commitment__in=queryset.order_by().values("pk"))
+        .order_by("commitment__slug", "stated_on", "pk")
+    )
+
+
+def holds(condition: Q) -> ExpressionWrapper:
+    """Whether `condition` holds for the row (NULL when it compares a NULL)."""
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+FUNDING_COLUMNS = (
+    Column("id", "integer", "Identifier of the funding line.", "12", F("pk")),
+    Column("commitment_slug", "text", "The commitment the money belongs to.", "local-inquiries-fund", Coalesce("commitment__slug", Value(""))),
+    Column("amount", "number", "Amount in pounds.", "5000000", F("amount")),
+    Column("stage", "text", "announced, allocated or spent.", "announced", F("stage")),
+    Column("stated_on", "date", "Date of the source that states the amount (empty when the source shows none).", "2025-01-16", F("stated_on")),
+    Column("purpose", "text", "What the money is for, in brief.", "locally-led inquiries", F("purpose")),
+    Column("recipient", "text", "Who gets it, if stated.", "local authorities", F("recipient")),
+    Column("period", "text", "Financial period, if stated.", "2025-26", F("period")),
+    Column("parent_id", "integer", "The larger line this amount is part of.", "3", F("parent_id")),
+    Column("children_total", "number", "Sum of the lines that are parts of this one.", "10000000", F("children_total")),
+    Column("children_add_up", "boolean", "Whether the parts add up to this amount (empty without parts).", "true", holds(Q(children_total=F("amount")))),
+    Column("same_money_as_id", "integer", "Another source's line for the same money.", "7", F("same_money_as_id")),
+    Column("disagrees", "boolean", "Another source gives a different figure for the same money.", "true", F("disagrees")),
+    Column("counted_in_totals", "boolean", "Counted in totals: not another figure for the same money, not part of a larger sum.", "true", holds(Q(same_money_as__isnull=True, parent__isnull=True))),
+    Column("note", "text", "Caveats.", "PQ 24742's answer date is not in the capture…", F("note")),
+    Column("quotes", "text", "Every quote the amount rests on, joined with ' | '.", "backed by £5 million of funding", cited("funding_line", "quote")),
+    Column("source_urls", "text", "The original address of each quote's source, joined with ' | '.", "https://policeprofessional.com/?p=141680", cited("funding_line", "source__url")),
+)  # fmt: skip
+
+
+# -- sources ---------------------------------------------------------------------------------
+
+
+def sources(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """The page's sources themselves."""
+    return queryset
+
+
+SOURCE_COLUMNS = (
+    Column("id", "integer", "Identifier; the source's page is /sources/<id>/.", "5", F("pk")),
+    Column("title", "text", "The document's title or heading.", "Offences against Children", F("title")),
+    Column("kind", "text", "Kind of document.", "written_answer", F("kind")),
+    Column("publisher", "text", "Who published the page.", "Parallel Parliament", F("publisher")),
+    Column("department", "text", "Government department.", "Home Office", F("department")),
+    Column("provenance", "text", "primary, primary_mirror or secondary.", "primary_mirror", F("provenance")),
+    Column("published_on", "date", "Publication date (empty when the document shows none).", "2025-07-02", F("published_on")),
+    Column("uin", "text", "Parliamentary question number.", "62612", F("uin")),
+    Column("asked_on", "date", "Date a question was asked.", "2025-06-25", F("asked_on")),
+    Column("answered_on", "date", "Date it was answered.", "2025-07-02", F("answered_on")),
+    Column("answered_by", "text", "Answering minister (name only).", "Jess Phillips", F("answered_by")),
+    Column("url", "url", "Original address.", "https://parallelparliament.co.uk/question/62612/…", F("url")),
+    Column("is_excerpt", "boolean", "The stored text is only part of the document.", "false", F("is_excerpt")),
+    Column("sha256", "text", "SHA-256 of the stored text.", "f533a968…", F("sha256")),
+    Column("page_url", "url", "The source's page on this site, with its stored text.", "https://…/sources/5/", SiteUrl("sources:detail", "pk")),
+)  # fmt: skip
+
+
+# -- citations -------------------------------------------------------------------------------
+
+
+def citations(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """The citations shown on `on` of the commitments' claims."""
+    return (
+        Citation.objects.public(on)
+        .filter(commitment__in=queryset.order_by().values("pk"))
+        .order_by("commitment__slug", "pk")
+    )
+
+
+claim_kind = Case(
+    When(announcement__isnull=False, then=Value("announcement")),
+    When(funding_line__isnull=False, then=Value("funding line")),
+    default=Value("pledge"),
+    output_field=CharField(),
+)
+passage = (Value("#citation-"), Cast("pk", CharField()))
+
+CITATION_COLUMNS = (
+    Column("id", "integer", "Identifier of the citation.", "61", F("pk")),
+    Column("commitment_slug", "text", "The commitment whose claim it supports.", "casey-national-audit", F("commitment__slug")),
+    Column("claim", "text", "pledge, announcement or funding line.", "announcement", claim_kind),
+    Column("announcement_date", "date", "Date of the announcement it supports, if any.", "2025-06-16", F("announcement__date")),
+    Column("funding_line_id", "integer", "The funding line it supports, if any.", "12", F("funding_line_id")),
+    Column("quote", "text", "The passage, verbatim from the source's stored text.", "On 16 June the Government accepted…", F("quote")),
+    Column("locator", "text", "Where in the source, if noted.", "undated page", F("locator")),
+    Column("source_id", "integer", "The source (see the sources export).", "5", F("source_id")),
+    Column("source_title", "text", "Its title.", "Offences against Children", F("source__title")),
+    Column("source_url", "url", "Its original address.", "https://parallelparliament.co.uk/…", F("source__url")),
+    Column("passage_url", "url", "The passage, highlighted, on this site.", "https://…/sources/5/#citation-61", SiteUrl("sources:detail", "source_id", *passage)),
+)  # fmt: skip
+
+
+DATASETS = {
+    dataset.name: dataset
+    for dataset in (
+        Dataset("commitments", "Commitments", "one row per commitment on record", COMMITMENT_COLUMNS, commitment_filterset, commitments),
+        Dataset("announcements", "Announcements (the full history)", "one row per cited event, in timeline order", ANNOUNCEMENT_COLUMNS, commitment_filterset, announcements),
+        Dataset("funding", "Funding", "one row per cited amount", FUNDING_COLUMNS, commitment_filterset, funding_lines),
+        Dataset("sources", "Sources", "one row per source", SOURCE_COLUMNS, source_filterset, sources),
+        Dataset("citations", "Citations", "one row per citation of a claim on record", CITATION_COLUMNS, commitment_filterset, citations),
+    )
+}  # fmt: skip
+
+
+def make_filterset(dataset: Dataset, request):
+    """The FilterSet of `request` for `dataset`: the same one its page uses."""
+    return dataset.filterset(request)
