@@ -2,7 +2,7 @@
 `datasets`, as ORM expressions; `columns` builds the Python and the PostgreSQL way of writing a
 file from them, `cells` writes each kind of cell, `stream` writes the file."""
 
-from .cells import FORMATTERS, FORMULA_AT, SQL_TEXT, SQL_WRITERS, cell, neutralise
+from .cells import FORMATTERS, FORMULA_AT, SQL_TEXT, SQL_WRITERS, cell_writer, neutralise
 from .columns import CHUNK, SEPARATOR, Column, Dataset
 from .datasets import (
     ANNOUNCEMENT_COLUMNS,
@@ -30,7 +30,7 @@ __all__ = [
     "SQL_WRITERS",
     "Column",
     "Dataset",
-    "cell",
+    "cell_writer",
     "filename",
     "make_filterset",
     "neutralise",

@@ -126,9 +126,10 @@ FORMATTERS = {
 }
 
 
-def cell(value, kind: str) -> str:
-    """One cell as the file has it."""
-    return "" if value is None else FORMATTERS[kind](value)
+def cell_writer(kind: str):
+    """The function that writes a value of column `kind` as the file has it (None: empty)."""
+    write = FORMATTERS[kind]
+    return lambda value: "" if value is None else write(value)
 
 
 # SQL that writes a cell the way FORMATTERS does (PostgreSQL); NULL is an empty cell. Text takes

@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 
-from .cells import FORMATTERS, SQL_WRITERS
+from .cells import SQL_WRITERS, cell_writer
 
 CHUNK = 2000
 SEPARATOR = " | "
@@ -160,11 +160,8 @@ class Dataset:
 
     def cells(self, rows: Iterable) -> Iterator[list]:
         """Each row of values as the file's cells (a QuerySet's read from a cursor in chunks)."""
-        writers = [FORMATTERS[column.kind] for column in self.columns]
+        writers = [cell_writer(column.kind) for column in self.columns]
         if isinstance(rows, QuerySet):
             rows = rows.iterator(chunk_size=CHUNK)
         for row in rows:
-            yield [
-                "" if value is None else write(value)
-                for value, write in zip(row, writers, strict=True)
-            ]
+            yield [write(value) for value, write in zip(row, writers, strict=True)]

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from commitments.exports import DATASETS, Column, Dataset, cell, neutralise, stream
+from commitments.exports import DATASETS, Column, Dataset, cell_writer, neutralise, stream
 from commitments.models import Announcement, Citation, Commitment, FundingLine, Status
 from sources.models import SourceDocument
 from tests.commitments.factories import (
@@ -29,6 +29,11 @@ from tests.sources.factories import SourceDocumentFactory
 
 pytestmark = pytest.mark.django_db
 PAYLOADS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=1", '=HYPERLINK("http://x","y")', "\r=2"]
+
+
+def cell(value, kind: str) -> str:
+    """One value written as the file has it."""
+    return cell_writer(kind)(value)
 
 
 def download(client, dataset, params=None):
