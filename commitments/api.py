@@ -16,7 +16,7 @@ from django.http import Http404, JsonResponse
 
 from sources.models import SourceDocument
 
-from .exports import DATASETS, Dataset, make_filterset
+from .exports import DATASETS, Dataset, make_filterset, site_origin
 from .models import Citation
 
 PAGE_SIZE = 50
@@ -42,10 +42,6 @@ def records(dataset: Dataset, rows, *extra: str) -> list[dict]:
     ]
 
 
-def _site(request) -> str:
-    return f"{request.scheme}://{request.get_host()}"
-
-
 def _invalid(filterset) -> JsonResponse:
     return JsonResponse(
         {"error": "The filters could not be applied.", "fields": filterset.form.errors}, status=400
@@ -66,7 +62,7 @@ def _page(request, filterset, dataset: Dataset):
         return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
     this_page = filterset.qs.filter(pk__in=[obj.pk for obj in page.object_list])
-    results = records(dataset, dataset.rows(this_page, request.as_of, _site(request)))
+    results = records(dataset, dataset.rows(this_page, request.as_of, site_origin(request)))
     return JsonResponse(
         {
             "count": page.paginator.count,
@@ -91,7 +87,7 @@ def commitment_detail(request, slug):
     filterset = make_filterset(COMMITMENTS, request)
     if not filterset.is_valid():
         return _invalid(filterset)
-    one, on, site = filterset.qs.filter(slug=slug), request.as_of, _site(request)
+    one, on, site = filterset.qs.filter(slug=slug), request.as_of, site_origin(request)
     found = records(COMMITMENTS, COMMITMENTS.rows(one, on, site, extra=["summary"]), "summary")
     if not found:
         raise Http404("No such commitment on record on this date")
@@ -110,7 +106,7 @@ def source_list(request):
 
 
 def source_detail(request, pk):
-    on, site = request.as_of, _site(request)
+    on, site = request.as_of, site_origin(request)
     one = SourceDocument.objects.filter(pk=pk)
     found = records(SOURCES, SOURCES.values(one, on, site, extra=["text"]), "text")
     if not found:

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .exports import DATASETS, filename, make_filterset, sql_stream, stream
+from .exports import DATASETS, filename, make_filterset, site_origin, sql_stream, stream
 from .filters import commitment_filterset
 from .models import (
     CLOSED_STATUSES,
@@ -208,7 +208,7 @@ def export_csv(request, dataset: str):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    on, site = request.as_of, f"{request.scheme}://{request.get_host()}"
+    on, site = request.as_of, site_origin(request)
     query = None
     if connection.vendor == "postgresql":
         try:

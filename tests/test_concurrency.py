@@ -77,7 +77,7 @@ def test_simultaneous_saves_never_lose_an_edit(two_editors):
         new_status=Status.ANNOUNCED, summary="Announced.",
     )  # fmt: skip
     url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
-    lost, outcomes = [], {"alice": 0, "bob": 0}
+    lost = []
     for round_ in range(ROUNDS):
         a_data = admin_form_data(alice.get(url))
         b_data = admin_form_data(bob.get(url))
@@ -95,7 +95,6 @@ def test_simultaneous_saves_never_lose_an_edit(two_editors):
 
         assert {a.status_code, b.status_code} == {302, 200}, (round_, a.status_code, b.status_code)
         winner, loser = ("alice", b) if a.status_code == 302 else ("bob", a)
-        outcomes[winner] += 1
         message = refused_message(loser)
         assert "were not saved" in message, (round_, message)
         assert winner in message  # who saved
@@ -112,7 +111,6 @@ def test_simultaneous_saves_never_lose_an_edit(two_editors):
         if not ok:
             lost.append(round_)
     assert lost == [], f"lost updates in rounds {lost}"
-    assert sum(outcomes.values()) == ROUNDS  # every round had a winner and a told loser
 
 
 def test_a_save_racing_an_edit_of_one_of_its_rows_keeps_both_or_refuses(two_editors):

@@ -13,7 +13,7 @@ from .datasets import (
     SOURCE_COLUMNS,
     make_filterset,
 )
-from .stream import filename, sql_stream, stream
+from .stream import filename, site_origin, sql_stream, stream
 
 __all__ = [
     "ANNOUNCEMENT_COLUMNS",
@@ -34,6 +34,7 @@ __all__ = [
     "filename",
     "make_filterset",
     "neutralise",
+    "site_origin",
     "sql_stream",
     "stream",
 ]

@@ -25,6 +25,11 @@ def filename(dataset: Dataset, request, today: datetime.date) -> str:
     return "_".join(parts)[:180] + ".csv"
 
 
+def site_origin(request) -> str:
+    """ "https://host" of a request: what the page_url columns and the API's links start with."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
 def _line(cells: list[str]) -> str:
     """One CSV line of cells already written: FORMATTERS quote every text cell (the header's
     names are plain identifiers), so this only joins them; lines end CRLF, as RFC 4180 has it."""
