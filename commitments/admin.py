@@ -2,12 +2,16 @@ from concurrency.admin import ConcurrentModelAdmin
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from sources.conflicts import ConflictSafeAdminMixin, LockingConcurrentForm
+from sources.conflicts import (
+    ConflictSafeAdminMixin,
+    LockingConcurrentForm,
+    LockingInlineFormSet,
+    LockingInlineMixin,
+)
 
 from .models import (
     Announcement,
@@ -58,7 +62,7 @@ class ClaimInCommitmentForm(LockingConcurrentForm):
         fields = ["announcement", "funding_line", "source", "quote", "locator", "version"]
 
 
-class PledgeKeepingFormSet(BaseInlineFormSet):
+class PledgeKeepingFormSet(LockingInlineFormSet):
     """The citations on a commitment's page: a save that would leave a public commitment with
     no citation of its pledge (deleting it, or turning it into an event's citation) is
     refused, with the reason above the citations."""
@@ -85,7 +89,7 @@ class PledgeKeepingFormSet(BaseInlineFormSet):
             raise ValidationError(message)
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(LockingInlineMixin, admin.StackedInline):
     model = Citation
     form = ClaimInCommitmentForm
     formset = PledgeKeepingFormSet
@@ -102,9 +106,8 @@ class CitationInline(admin.StackedInline):
         return formset
 
 
-class AnnouncementInline(admin.StackedInline):
+class AnnouncementInline(LockingInlineMixin, admin.StackedInline):
     model = Announcement
-    form = LockingConcurrentForm
     extra = 0
     fields = [
         ("date", "kind"),
@@ -116,9 +119,8 @@ class AnnouncementInline(admin.StackedInline):
     show_change_link = True
 
 
-class FundingLineInline(admin.TabularInline):
+class FundingLineInline(LockingInlineMixin, admin.TabularInline):
     model = FundingLine
-    form = LockingConcurrentForm
     fk_name = "commitment"
     extra = 0
     fields = [
@@ -194,9 +196,8 @@ class CommitmentAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistor
         return f"{days} day{'s' if days != 1 else ''}" if days else "-"
 
 
-class CitationOfClaimInline(admin.StackedInline):
+class CitationOfClaimInline(LockingInlineMixin, admin.StackedInline):
     model = Citation
-    form = LockingConcurrentForm
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["source", "quote", "locator", "version"]

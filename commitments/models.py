@@ -4,7 +4,19 @@ from datetime import date as Date
 from concurrency.fields import IntegerVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -530,6 +542,11 @@ class Announcement(models.Model):
         return f"{self.commitment.get_absolute_url()}#event-{self.pk}"
 
 
+# The one definition of "sources disagree": a line recorded as another source's figure for
+# the same money as another line, with a different amount.
+IS_DISAGREEMENT = Q(same_money_as__isnull=False) & ~Q(amount=F("same_money_as__amount"))
+
+
 class FundingLineQuerySet(models.QuerySet):
     def evidenced(self):
         """Funding lines backed by at least one citation: the only ones shown publicly."""
@@ -544,8 +561,9 @@ class FundingLineQuerySet(models.QuerySet):
         return self.evidenced().stated_by(on).filter(commitment__in=Commitment.objects.public(on))
 
     def disagreeing(self):
-        """Lines whose figure differs from another source's figure for the same money."""
-        return self.filter(same_money_as__isnull=False).exclude(amount=F("same_money_as__amount"))
+        """The disagreements: lines that give another figure for money another line states.
+        (`with_flags()` flags both sides of each one.)"""
+        return self.filter(IS_DISAGREEMENT)
 
     def totals_by_stage(self) -> list[dict]:
         """Money by stage, counting each sum once: lines that are another source's figure for
@@ -568,10 +586,16 @@ class FundingLineQuerySet(models.QuerySet):
             .annotate(total=Sum("amount"))
             .values("total")
         )
-        other_figure = FundingLine.objects.filter(
-            Q(same_money_as=OuterRef("pk")) | Q(pk=OuterRef("same_money_as"))
-        ).exclude(amount=OuterRef("amount"))
-        return self.annotate(children_total=Subquery(children), disagrees=Exists(other_figure))
+        # Both sides of a disagreement: the line that gives another figure, and the line
+        # whose figure it contradicts.
+        side_of = FundingLine.objects.disagreeing().filter(
+            Q(pk=OuterRef("pk")) | Q(same_money_as=OuterRef("pk"))
+        )
+        return self.annotate(
+            children_total=Subquery(children),
+            is_disagreement=ExpressionWrapper(IS_DISAGREEMENT, output_field=models.BooleanField()),
+            disagrees=Exists(side_of),
+        )
 
 
 class FundingLine(models.Model):
@@ -814,13 +838,25 @@ class Citation(models.Model):
     def claim(self):
         return self.announcement or self.funding_line or self.commitment
 
+    # What a citation supports: the first of these it points to, else the pledge. Read by
+    # `claim_kind` on a row and by `claim_kind_expression()` in a query (the exports).
+    CLAIMS = (("announcement", "announcement"), ("funding_line", "funding line"))
+    PLEDGE = "pledge"
+
     @property
     def claim_kind(self) -> str:
-        if self.announcement_id:
-            return "announcement"
-        if self.funding_line_id:
-            return "funding line"
-        return "pledge"
+        for field, kind in self.CLAIMS:
+            if getattr(self, f"{field}_id"):
+                return kind
+        return self.PLEDGE
+
+    @classmethod
+    def claim_kind_expression(cls) -> Case:
+        """`claim_kind` as SQL."""
+        whens = [
+            When(**{f"{field}__isnull": False}, then=Value(kind)) for field, kind in cls.CLAIMS
+        ]
+        return Case(*whens, default=Value(cls.PLEDGE), output_field=models.CharField())
 
     def quote_error(self) -> str | None:
         """Why the quote fails verification, or None when it appears in the source."""

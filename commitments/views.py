@@ -172,7 +172,7 @@ class FundingView(TemplateView):
         return super().get_context_data(
             totals=lines.totals_by_stage(),
             groups=list(groups.values()),
-            disagreements=[line for line in rows if line.disagrees and line.same_money_as_id],
+            disagreements=[line for line in rows if line.is_disagreement],
             not_adding_up=[line for line in rows if line.parts_add_up is False],
             line_count=len(rows),
             **kwargs,

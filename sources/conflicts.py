@@ -21,6 +21,7 @@ from __future__ import annotations
 from concurrency.forms import ConcurrentForm
 from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -120,11 +121,15 @@ class LockingConcurrentForm(ConcurrentForm):
         "changes on top of it."
     )
 
+    def __init__(self, *args, in_formset: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.in_formset = in_formset  # set by LockingInlineFormSet
+
     def clean(self):
         # Skip ConcurrentForm.clean, which compares versions without a lock.
         cleaned = super(ConcurrentForm, self).clean()
         instance = self.instance
-        if instance.pk is None or (self.is_inline and not self.has_changed()):
+        if instance.pk is None or (self.in_formset and not self.has_changed()):
             return cleaned
         field = instance._concurrencymeta.field.name
         seen = cleaned.get(field)
@@ -144,12 +149,24 @@ class LockingConcurrentForm(ConcurrentForm):
             self.add_error(None, ValidationError(message, code="conflict"))
         return cleaned
 
-    @property
-    def is_inline(self) -> bool:
-        return self.prefix is not None and self.prefix != "" and "-" in self.prefix
-
     def has_conflict(self) -> bool:
         return any(e.code == "conflict" for e in self.errors.as_data().get(NON_FIELD_ERRORS, []))
+
+
+class LockingInlineFormSet(BaseInlineFormSet):
+    """An inline of LockingConcurrentForms: each form knows it is one row of many, so a row the
+    editor left alone is not checked."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "in_formset": True}
+
+
+class LockingInlineMixin:
+    """Put first in an inline's bases: its rows are LockingConcurrentForms in a
+    LockingInlineFormSet."""
+
+    form = LockingConcurrentForm
+    formset = LockingInlineFormSet
 
 
 class ConflictSafeAdminMixin:

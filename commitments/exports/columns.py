@@ -51,8 +51,15 @@ class Joined(Subquery):
         super().__init__(values, output_field=CharField())
 
     def as_sql(self, compiler, connection, template=None, **extra):
-        # SQLite has no ordered GROUP_CONCAT: it joins the rows of the ordered subquery.
-        template = f"(SELECT GROUP_CONCAT(j.v, '{self.separator}') FROM (%(subquery)s) AS j)"  # noqa: S608
+        # SQLite before 3.44 has no GROUP_CONCAT(... ORDER BY), and the order of a subquery's
+        # rows is not kept by an aggregate over it. As a window function over the whole frame,
+        # GROUP_CONCAT takes the rows in the window's ORDER BY: every row carries the full
+        # string, and the first is kept.
+        template = (
+            f"(SELECT GROUP_CONCAT(j.v, '{self.separator}') OVER ("  # noqa: S608
+            "ORDER BY j.n ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) "
+            "FROM (%(subquery)s) AS j LIMIT 1)"
+        )
         return super().as_sql(compiler, connection, template=template, **extra)
 
     def as_postgresql(self, compiler, connection, **extra):

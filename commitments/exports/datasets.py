@@ -194,18 +194,12 @@ def citations(queryset: QuerySet, on: datetime.date) -> QuerySet:
     )
 
 
-claim_kind = Case(
-    When(announcement__isnull=False, then=Value("announcement")),
-    When(funding_line__isnull=False, then=Value("funding line")),
-    default=Value("pledge"),
-    output_field=CharField(),
-)
 passage = (Value("#citation-"), Cast("pk", CharField()))
 
 CITATION_COLUMNS = (
     Column("id", "integer", "Identifier of the citation.", "61", F("pk")),
     Column("commitment_slug", "text", "The commitment whose claim it supports.", "casey-national-audit", F("commitment__slug")),
-    Column("claim", "text", "pledge, announcement or funding line.", "announcement", claim_kind),
+    Column("claim", "text", "pledge, announcement or funding line.", "announcement", Citation.claim_kind_expression()),
     Column("announcement_date", "date", "Date of the announcement it supports, if any.", "2025-06-16", F("announcement__date")),
     Column("funding_line_id", "integer", "The funding line it supports, if any.", "12", F("funding_line_id")),
     Column("quote", "text", "The passage, verbatim from the source's stored text.", "On 16 June the Government accepted…", F("quote")),

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from commitments.models import AnnouncementKind, Citation, Commitment, Status
+from sources.conflicts import LockingConcurrentForm
 from tests.admin_forms import admin_form_data
 from tests.commitments.factories import (
     CitationFactory,
@@ -200,3 +201,23 @@ def test_editor_admin_add_commitment_needs_a_theme(editor_client):
     )
     assert response.status_code == 200
     assert not Commitment.objects.filter(slug="x").exists()
+
+
+@pytest.mark.parametrize(
+    ("parent", "inline"),
+    [
+        (model, inline)
+        for model, model_admin in admin.site._registry.items()
+        for inline in model_admin.inlines
+        if issubclass(inline.form, LockingConcurrentForm)
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_every_versioned_inline_tells_its_rows_they_are_rows(parent, inline, rf, admin_user):
+    """A row of an inline that the editor left alone is not version-checked; a form only knows
+    it is a row when its formset says so."""
+    request = rf.get("/")
+    request.user = admin_user
+    formset_class = inline(parent, admin.site).get_formset(request)
+    formset = formset_class(instance=parent())
+    assert formset.empty_form.in_formset is True

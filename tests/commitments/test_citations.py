@@ -7,7 +7,12 @@ from django.core.management import CommandError, call_command
 
 from commitments.models import Citation
 from sources.models import SourceDocument
-from tests.commitments.factories import AnnouncementFactory, CitationFactory, CommitmentFactory
+from tests.commitments.factories import (
+    AnnouncementFactory,
+    CitationFactory,
+    CommitmentFactory,
+    FundingLineFactory,
+)
 from tests.sources.factories import SourceDocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +111,21 @@ def test_verify_citations_lists_failures_and_exits_non_zero(source, capsys):
     err = capsys.readouterr().err
     assert f"citation #{bad.pk}" in err
     assert f"citation #{good.pk}" not in err
+
+
+def test_what_a_citation_supports_reads_the_same_on_a_row_and_in_sql():
+    """The citations export asks the database; the source page asks the row."""
+    pledge = CitationFactory()
+    announcement = AnnouncementFactory()
+    of_event = CitationFactory(commitment=announcement.commitment, announcement=announcement)
+    line = FundingLineFactory()
+    of_money = CitationFactory(commitment=line.commitment, funding_line=line)
+    in_sql = dict(
+        Citation.objects.annotate(kind=Citation.claim_kind_expression()).values_list("pk", "kind")
+    )
+    assert in_sql == {
+        pledge.pk: "pledge",
+        of_event.pk: "announcement",
+        of_money.pk: "funding line",
+    }
+    assert {c.pk: c.claim_kind for c in Citation.objects.all()} == in_sql

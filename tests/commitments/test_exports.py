@@ -156,6 +156,25 @@ def test_announcements_csv_is_the_full_history_with_status_before_and_after(clie
     assert (revised["deadline_before"], revised["deadline_after"]) == ("2025-04-20", "2025-05-31")
 
 
+def test_joined_quotes_follow_the_citations_order_not_the_alphabet(client):
+    """Quotes and source addresses are joined in citation order, on both databases, so the
+    n-th quote is always beside the n-th address."""
+    commitment = published_commitment()
+    announcement = event(commitment, datetime.date(2025, 3, 1), new_status=Status.IN_PROGRESS)
+    words = ["zebra crossing", "apple orchard", "mango grove", "banana split"]
+    for word in words:
+        source = SourceDocumentFactory(
+            text=f"The words {word} are here.", url=f"https://x.test/{word[0]}"
+        )
+        CitationFactory(
+            commitment=commitment, announcement=announcement, source=source, quote=word
+        )
+    _, rows = download(client, "announcements")
+    row = next(r for r in rows if r["date"] == "2025-03-01")
+    assert row["quotes"].split(" | ")[-4:] == words
+    assert row["source_urls"].split(" | ")[-4:] == [f"https://x.test/{w[0]}" for w in words]
+
+
 def test_citations_csv_points_at_the_passage(client, curated):
     _, rows = download(client, "citations")
     assert rows

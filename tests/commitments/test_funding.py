@@ -33,3 +33,15 @@ def test_a_different_figure_for_the_same_money_is_flagged_on_both_lines():
     assert flags[stated.pk] is True
     assert flags[other.pk] is True
     assert flags[same.pk] is False
+
+
+def test_each_disagreement_is_counted_once_wherever_it_is_shown():
+    """The home page's count, the funding page's list and the list's flag read one rule."""
+    stated = FundingLineFactory(amount=2_500_000)
+    other = FundingLineFactory(amount=2_000_000, same_money_as=stated)
+    agreeing = FundingLineFactory(amount=2_500_000, same_money_as=stated)
+    assert list(FundingLine.objects.disagreeing()) == [other]
+    rows = {line.pk: line for line in FundingLine.objects.with_flags()}
+    assert [pk for pk, line in rows.items() if line.is_disagreement] == [other.pk]
+    assert rows[agreeing.pk].disagrees is False
+    assert rows[stated.pk].disagrees is True  # contradicted by `other`
