@@ -24,7 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from sources.fields import PlainCharField, PlainTextField
 from sources.models import SourceDocument
-from sources.text import contains_quote, normalise
+from sources.text import Nearest, contains_quote, nearest_passage, normalise
 
 
 class Status(models.TextChoices):
@@ -328,6 +328,12 @@ class Commitment(models.Model):
         max_length=500,
         blank=True,
         help_text="External references: IICSA or Casey recommendation numbers, bill clauses.",
+    )
+    summary_needs_review = models.BooleanField(
+        "summary to be checked",
+        default=False,
+        help_text="Ticked when a published event changes the status or deadline. Read the "
+        "summary against the new state, rewrite it if it no longer holds, then untick.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -862,11 +868,25 @@ class Citation(models.Model):
         """Why the quote fails verification, or None when it appears in the source."""
         if self.source.contains_quote(self.quote):
             return None
-        return (
+        message = (
             f"This quote does not appear in the stored text of source #{self.source.pk} "
             f"(“{self.source.title}”). Copy it verbatim: only whitespace, curly quotes and "
             "dashes may differ."
         )
+        nearest = self.nearest_passage()
+        if nearest is None:
+            return f"{message} Nothing in the source resembles it."
+        differ = "; ".join(
+            f"you have “{quote or '(nothing)'}” where the source has “{source or '(nothing)'}”"
+            for quote, source in nearest.differences
+        )
+        return f"{message} The closest passage reads “{nearest.passage}”" + (
+            f": {differ}." if differ else "."
+        )
+
+    def nearest_passage(self) -> Nearest | None:
+        """The passage of the source closest to a quote that is not in it."""
+        return nearest_passage(self.source.text, self.quote)
 
     def _owner_from_claim(self):
         owner = self.announcement or self.funding_line

@@ -150,8 +150,11 @@ class SourceDocument(models.Model):
         ]
 
     def __str__(self):
+        """What an editor needs to tell sources apart in a choice list: title, kind, UIN and
+        date ("Offences against Children (written answer 62612, 2025-06-16)")."""
         date = self.published_on.isoformat() if self.published_on else "undated"
-        return f"{self.title} ({self.get_kind_display()}, {date})"
+        kind = self.get_kind_display()
+        return f"{self.title} ({kind}{f' {self.uin}' if self.uin else ''}, {date})"
 
     def save(self, *args, **kwargs):
         # Printable and with line breaks normalised before hashing (sources.fields).

@@ -12,8 +12,12 @@ Case, punctuation, spelling and ellipses are left alone: a quote that differs in
 does not match.
 """
 
+import difflib
 import itertools
 import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
 
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc"
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u2033"
@@ -77,6 +81,61 @@ def quote_span(text: str, quote: str) -> tuple[int, int] | None:
     if at < 0:
         return None
     return positions[at], positions[at + len(needle) - 1] + 1
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """The passage of a source most like a quote that is not in it, compared word by word."""
+
+    passage: str  # normalised, as in the source
+    score: float  # 0-100, rapidfuzz's partial ratio
+    words: list[tuple[str, str]]  # (how, words): how is "same", "source" or "quote"
+
+    @property
+    def differences(self) -> list[tuple[str, str]]:
+        """(the quote's words, the source's words) for each place they differ."""
+        out, quote, source = [], [], []
+        for how, words in [*self.words, ("same", "")]:
+            if how == "quote":
+                quote.append(words)
+            elif how == "source":
+                source.append(words)
+            elif quote or source:
+                out.append((" ".join(quote), " ".join(source)))
+                quote, source = [], []
+        return out
+
+
+def nearest_passage(text: str, quote: str) -> Nearest | None:
+    """The passage of `text` closest to `quote` (normalised as `contains_quote` does), with the
+    words that differ marked; None when nothing in the text resembles it."""
+    needle, haystack = normalise(quote), normalise(text)
+    if not needle or not haystack:
+        return None
+    found = fuzz.partial_ratio_alignment(needle, haystack)
+    if found is None or found.score < 50:
+        return None
+    # Widen the aligned stretch to whole words.
+    start, end = found.dest_start, found.dest_end
+    start = (
+        haystack.rfind(" ", 0, start) + 1 if start > 0 and haystack[start - 1] != " " else start
+    )
+    if end < len(haystack) and haystack[end - 1] != " ":
+        end = haystack.find(" ", end) if " " in haystack[end:] else len(haystack)
+    passage = haystack[start:end].strip()
+    source_words, quote_words = passage.split(" "), needle.split(" ")
+    matcher = difflib.SequenceMatcher(None, source_words, quote_words, autojunk=False)
+    blocks = matcher.get_opcodes()
+    words = []
+    for op, i1, i2, j1, j2 in blocks:
+        if op == "equal":
+            words.append(("same", " ".join(source_words[i1:i2])))
+            continue
+        if j2 > j1:
+            words.append(("quote", " ".join(quote_words[j1:j2])))
+        if i2 > i1:
+            words.append(("source", " ".join(source_words[i1:i2])))
+    return Nearest(passage, found.score, words)
 
 
 def segments(text: str, spans: list[tuple[int, int, object]]) -> list[dict]:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "concurrency",
     "sources",
     "commitments",
+    "desk",
 ]
 
 MIDDLEWARE = [

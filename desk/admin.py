@@ -1,0 +1,234 @@
+"""The editors' desk in the admin: record a development (one form, one save, previewed), and
+review drafts (publish or send back; never one's own)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from commitments.models import Commitment
+from sources.models import SourceDocument
+
+from .forms import DevelopmentForm, QuoteFormSet
+from .models import Draft, DraftState
+
+
+def error_summary(form, quotes, effect=None) -> list[dict]:
+    """Every error on the page, each with the id of the field it belongs to (GOV.UK's error
+    summary): shown first, so nothing is missed further down."""
+    items = []
+    titled = [("", form)] + [(f"Passage {n}: ", q) for n, q in enumerate(quotes.forms, 1)]
+    for title, bound_form in titled:
+        for name, errors in bound_form.errors.items():
+            field = bound_form[name] if name in bound_form.fields else None
+            label = title + (field.label if field is not None else "This event")
+            anchor = field.auto_id if field is not None else "development"
+            items.extend({"label": label, "message": error, "anchor": anchor} for error in errors)
+    items.extend(
+        {"label": "Passages", "message": error, "anchor": "passages"}
+        for error in quotes.non_form_errors()
+    )
+    if effect is not None:
+        items.extend(
+            {"label": "Cannot be saved", "message": error, "anchor": "effect"}
+            for error in effect.errors
+        )
+    return items
+
+
+@admin.register(Draft)
+class DraftAdmin(admin.ModelAdmin):
+    list_display = ["event", "commitment", "public_effect", "author", "created_at", "state"]
+    list_filter = ["state"]
+    list_select_related = ["commitment", "author"]
+    search_fields = ["commitment__title", "announcement"]
+    change_list_template = "admin/desk/draft/change_list.html"
+
+    # -- the list: what awaits review ---------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("commitment", "author", "reviewer")
+
+    @admin.display(description="event")
+    def event(self, draft):
+        return f"{draft.event_date:%-d %b %Y}: {draft.announcement.get('summary', '')[:80]}"
+
+    @admin.display(description="public effect today")
+    def public_effect(self, draft):
+        if draft.state != DraftState.PENDING:
+            return "-"
+        effect = draft.effect()
+        return describe(effect)
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {
+            "summaries_to_check": Commitment.objects.filter(summary_needs_review=True).order_by(
+                "title"
+            ),
+            "record_url": reverse("admin:desk_draft_add"),
+        }
+        if "state__exact" not in request.GET and not request.GET.get("q"):
+            query = request.GET.copy()
+            query["state__exact"] = DraftState.PENDING
+            request.GET = query
+            request.META["QUERY_STRING"] = query.urlencode()
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    # -- record a development ----------------------------------------------------------------
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = DevelopmentForm(request.POST)
+            quotes = QuoteFormSet(request.POST, prefix="quotes")
+            effect = None
+            if form.is_valid() and quotes.is_valid():
+                cited = [q.cleaned_data for q in quotes.forms if q.cleaned_data]
+                draft = Draft.from_forms(form.cleaned_data, cited, author=request.user)
+                effect = draft.effect()
+                if "save" in request.POST and not effect.errors:
+                    draft.save()
+                    messages.success(
+                        request,
+                        "Saved as a draft. Nothing is public until a reviewer other than you "
+                        "publishes it.",
+                    )
+                    return redirect(draft.get_absolute_url())
+        else:
+            form = DevelopmentForm(initial=self._initial(request, "commitment", Commitment))
+            source = self._initial(request, "source", SourceDocument)
+            quotes = QuoteFormSet(prefix="quotes", initial=[source] if source else None)
+            effect = None
+        return TemplateResponse(
+            request,
+            "admin/desk/draft/record.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Record a development",
+                "form": form,
+                "quotes": quotes,
+                "effect": effect,
+                "errors": error_summary(form, quotes, effect) if form.is_bound else [],
+                "today_state": self._today(form),
+                "panes": self._panes(request, quotes),
+                "media": self.media
+                + form.media
+                + quotes.media
+                + forms.Media(js=["desk/quote_picker.js"], css={"all": ["desk/desk.css"]}),
+            },
+        )
+
+    @staticmethod
+    def _initial(request, name, model) -> dict:
+        value = request.GET.get(name, "")
+        if value.isdigit() and model.objects.filter(pk=value).exists():
+            return {name: int(value)}
+        return {}
+
+    @staticmethod
+    def _today(form):
+        value = form["commitment"].value()
+        commitment = Commitment.objects.filter(pk=value).first() if str(value).isdigit() else None
+        if commitment is None:
+            return None
+        return {"commitment": commitment, "state": commitment.state_on(timezone.localdate())}
+
+    @staticmethod
+    def _panes(request, quotes) -> list[SourceDocument]:
+        """The stored text of each chosen source, to pick the quote from."""
+        ids = []
+        for quote_form in quotes.forms:
+            value = quote_form["source"].value()
+            if value and str(value).isdigit():
+                ids.append(int(value))
+        if not ids and request.GET.get("source", "").isdigit():
+            ids.append(int(request.GET["source"]))
+        found = SourceDocument.objects.in_bulk(ids)
+        return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
+
+    # -- review --------------------------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        draft = get_object_or_404(Draft.objects.select_related("commitment"), pk=object_id)
+        if not self.has_view_permission(request, draft):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._review(request, draft)
+        announcement, citations = draft.build()
+        return TemplateResponse(
+            request,
+            "admin/desk/draft/review.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"Draft #{draft.pk}",
+                "draft": draft,
+                "announcement": announcement,
+                "citations": citations,
+                "effect": draft.effect() if draft.state == DraftState.PENDING else None,
+                "can_review": draft.can_be_reviewed_by(request.user),
+                "is_author": draft.author_id == request.user.pk,
+            },
+        )
+
+    def _review(self, request, draft):
+        action, note = request.POST.get("action"), request.POST.get("note", "")
+        if action in ("publish", "send_back") and not request.user.has_perm("desk.publish_draft"):
+            raise PermissionDenied
+        try:
+            if action == "publish":
+                announcement = draft.publish(request.user, note)
+                messages.success(
+                    request,
+                    format_html(
+                        "Published. <a href='{}'>See it on the public page</a>.",
+                        announcement.get_absolute_url(),
+                    ),
+                )
+            elif action == "send_back":
+                draft.send_back(request.user, note)
+                messages.success(request, f"Sent back to {draft.author}.")
+            elif action == "withdraw" and draft.author_id == request.user.pk:
+                if draft.state != DraftState.PENDING:
+                    raise ValidationError("Only a draft awaiting review can be withdrawn.")
+                draft.delete()
+                messages.success(request, "Draft withdrawn.")
+                return redirect("admin:desk_draft_changelist")
+            else:
+                raise PermissionDenied
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect(draft.get_absolute_url())
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a draft is reviewed, not edited: send it back and record it again
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # its author withdraws it from its page
+
+
+def describe(effect) -> str:
+    """One line for the review list: what publishing would change today."""
+    if effect.errors:
+        return f"Cannot be published: {effect.errors[0]}"
+    before, after = effect.before, effect.after
+    parts = []
+    if not effect.public_after:
+        parts.append("Not public: the commitment has no public page")
+    elif (before.status, before.status_since) != (after.status, after.status_since):
+        parts.append(
+            f"{before.get_status_display()} → {after.get_status_display()}"
+            + (f" from {after.status_since:%-d %b %Y}" if after.status_since else "")
+        )
+    if after is not None and before.deadline != after.deadline:
+        parts.append(f"deadline {before.deadline or 'none'} → {after.deadline or 'none'}")
+    if effect.public_after and not effect.event_shown:
+        parts.append("the event does not show today")
+    return "; ".join(parts) or "Adds to the timeline; status and deadline unchanged"

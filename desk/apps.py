@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DeskConfig(AppConfig):
+    name = "desk"
+    verbose_name = "Editors' desk"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,323 @@
+"""Drafts: what an editor records waits here until a reviewer other than its author publishes it.
+
+A draft is not a row of the public tables with a flag on it: it lives in its own table, which no
+public page, feed, export or API answer reads. Publishing writes the announcement and its
+citations into the public tables in one transaction, under the reviewer's name, with the
+draft's reason in their history. Nothing in a draft can reach the public by a forgotten filter.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from commitments.models import Announcement, Citation, Commitment, CommitmentState
+from sources.fields import PlainTextField
+from sources.models import SourceDocument
+
+# The announcement fields a draft carries (the commitment is the draft's own column).
+ANNOUNCEMENT_FIELDS = (
+    "date",
+    "kind",
+    "new_status",
+    "new_deadline",
+    "deadline_wording",
+    "summary",
+    "note",
+)
+CITATION_FIELDS = ("source", "quote", "locator")
+
+
+class DraftState(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    PUBLISHED = "published", "Published"
+    SENT_BACK = "sent_back", "Sent back"
+
+
+class DraftQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=DraftState.PENDING)
+
+
+@dataclass
+class Effect:
+    """What publishing a draft would do to its commitment's public page today."""
+
+    before: CommitmentState
+    after: CommitmentState | None
+    public_before: bool
+    public_after: bool
+    event_shown: bool  # the new event appears on the public page today
+    notes: list[str] = field(default_factory=list)  # why not public, what does not change
+    errors: list[str] = field(default_factory=list)  # why it cannot be published
+
+    @property
+    def changes_state(self) -> bool:
+        after = self.after
+        return after is not None and (
+            (after.status, after.status_since, after.deadline)
+            != (self.before.status, self.before.status_since, self.before.deadline)
+        )
+
+    @property
+    def changes_status_or_deadline(self) -> bool:
+        after = self.after
+        return after is not None and (
+            (after.status, after.deadline) != (self.before.status, self.before.deadline)
+        )
+
+
+class Draft(models.Model):
+    """A development recorded by an editor: one announcement and the citations it rests on."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="drafts")
+    announcement = models.JSONField(
+        encoder=DjangoJSONEncoder, help_text="The announcement's fields, as the form cleaned them."
+    )
+    citations = models.JSONField(
+        encoder=DjangoJSONEncoder, help_text="Each citation's source id, quote and locator."
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=20, choices=DraftState.choices, default=DraftState.PENDING)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_drafts",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = PlainTextField(
+        blank=True, help_text="For the author: why it was sent back, or what was checked."
+    )
+    published = models.OneToOneField(
+        Announcement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="draft",
+        help_text="The announcement publishing this draft created.",
+    )
+
+    objects = DraftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("publish_draft", "Can publish another editor's draft")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reviewer=F("author")),
+                name="desk_draft_four_eyes",
+                violation_error_message="Nobody may review their own draft.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=DraftState.PENDING) | Q(reviewer__isnull=False),
+                name="desk_draft_reviewed_has_reviewer",
+                violation_error_message="A reviewed draft names its reviewer.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Draft #{self.pk}: {self.event_date} – {self.commitment}"
+
+    def get_absolute_url(self):
+        return reverse("admin:desk_draft_change", args=[self.pk])
+
+    # -- reading the stored fields -------------------------------------------------------------
+
+    @classmethod
+    def from_forms(cls, announcement: dict, citations: list[dict], **kwargs) -> Draft:
+        """A draft from cleaned form data (model instances become their primary keys)."""
+        return cls(
+            commitment=announcement["commitment"],
+            announcement={name: announcement[name] for name in ANNOUNCEMENT_FIELDS},
+            citations=[
+                {"source": c["source"].pk, "quote": c["quote"], "locator": c.get("locator", "")}
+                for c in citations
+            ],
+            **kwargs,
+        )
+
+    @property
+    def event_date(self) -> datetime.date:
+        return Announcement._meta.get_field("date").to_python(self.announcement["date"])
+
+    def build(self) -> tuple[Announcement, list[Citation]]:
+        """The announcement and citations this draft would write, unsaved."""
+        values = {
+            name: Announcement._meta.get_field(name).to_python(self.announcement.get(name))
+            for name in ANNOUNCEMENT_FIELDS
+        }
+        values["new_deadline"] = values["new_deadline"] or None
+        announcement = Announcement(commitment_id=self.commitment_id, **values)
+        sources = SourceDocument.objects.in_bulk([c["source"] for c in self.citations])
+        citations = [
+            Citation(
+                commitment_id=self.commitment_id,
+                source=sources.get(c["source"]) or SourceDocument(pk=c["source"]),
+                quote=c["quote"],
+                locator=c.get("locator", ""),
+            )
+            for c in self.citations
+        ]
+        return announcement, citations
+
+    def sources(self) -> list[SourceDocument]:
+        return [citation.source for citation in self.build()[1]]
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def write(self, reason: str = "") -> Announcement:
+        """Save the announcement and its citations (checked as every save is). Call inside a
+        transaction: a refused citation leaves nothing behind."""
+        announcement, citations = self.build()
+        announcement._change_reason = reason
+        announcement.full_clean()
+        announcement.save()
+        for citation in citations:
+            citation.announcement = announcement
+            citation._change_reason = reason
+            citation.full_clean()
+            citation.save()
+        return announcement
+
+    def effect(self, today: datetime.date | None = None) -> Effect:
+        """What publishing this draft would change on its commitment's public page today,
+        found by writing it in a transaction that is then rolled back: the same code that
+        draws the public page decides, so the preview cannot disagree with it."""
+        today = today or timezone.localdate()
+        commitment = Commitment.objects.get(pk=self.commitment_id)
+        before = commitment.state_on(today)
+        effect = Effect(
+            before=before,
+            after=None,
+            public_before=Commitment.objects.public(today).filter(pk=commitment.pk).exists(),
+            public_after=False,
+            event_shown=False,
+        )
+        with transaction.atomic():
+            try:
+                announcement = self.write()
+            except ValidationError as error:
+                effect.errors = [
+                    message for messages in error.message_dict.values() for message in messages
+                ]
+            else:
+                effect.after = commitment.state_on(today)
+                effect.public_after = (
+                    Commitment.objects.public(today).filter(pk=commitment.pk).exists()
+                )
+                effect.event_shown = (
+                    Announcement.objects.public(today).filter(pk=announcement.pk).exists()
+                )
+            transaction.set_rollback(True)
+        effect.notes = self._notes(effect, today)
+        return effect
+
+    def _notes(self, effect: Effect, today: datetime.date) -> list[str]:
+        if effect.errors:
+            return []
+        notes = []
+        announcement, citations = self.build()
+        if not effect.public_after:
+            if not Citation.objects.of_pledges().filter(commitment=self.commitment_id).exists():
+                notes.append(
+                    "The commitment has no public page: its pledge is not cited yet, so "
+                    "nothing about it is public until a citation of the pledge is added."
+                )
+            else:
+                notes.append(
+                    "The commitment has no public page yet: no evidenced event gives it a "
+                    "status on or before today."
+                )
+        elif not effect.event_shown:
+            if announcement.date > today:
+                notes.append(
+                    f"It is dated {announcement.date:%-d %B %Y}, after today: it will show, "
+                    "and count, from that day."
+                )
+            else:
+                notes.append("It will not show on the public page today.")
+        late = [
+            c.source for c in citations if c.source.published_on and c.source.published_on > today
+        ]
+        for source in late:
+            notes.append(
+                f"“{source.title}” is dated {source.published_on:%-d %B %Y}, after today: "
+                "its quote shows from that day."
+            )
+        after = effect.after
+        if announcement.new_status and after is not None and effect.public_after:
+            if after.status != announcement.new_status:
+                notes.append(
+                    f"A later event sets the status, so today's status stays "
+                    f"“{after.get_status_display()}”; this event only adds to the timeline."
+                )
+            elif not effect.changes_state:
+                notes.append(
+                    f"The status is already “{after.get_status_display()}”: this event "
+                    "confirms it and does not change it."
+                )
+        if effect.changes_status_or_deadline and self.commitment.summary:
+            notes.append(
+                "The status or deadline changes: the commitment's summary will be marked for "
+                "review, so that it does not contradict the new state."
+            )
+        return notes
+
+    # -- review --------------------------------------------------------------------------------
+
+    def can_be_reviewed_by(self, user) -> bool:
+        return (
+            self.state == DraftState.PENDING
+            and user.pk != self.author_id
+            and user.has_perm("desk.publish_draft")
+        )
+
+    def publish(self, reviewer, note: str = "") -> Announcement:
+        """Write the draft into the public tables, by `reviewer` (never its author)."""
+        if not self.can_be_reviewed_by(reviewer):
+            raise ValidationError("Only a reviewer other than its author can publish a draft.")
+        with transaction.atomic():
+            locked = Draft.objects.select_for_update().get(pk=self.pk)
+            if locked.state != DraftState.PENDING:
+                raise ValidationError("This draft was reviewed by someone else meanwhile.")
+            effect = self.effect()
+            if effect.errors:
+                raise ValidationError(effect.errors)
+            reason = f"Draft #{self.pk} by {self.author}, published by {reviewer}"
+            announcement = self.write(reason=reason)
+            if effect.changes_status_or_deadline and self.commitment.summary:
+                Commitment.objects.filter(pk=self.commitment_id).update(summary_needs_review=True)
+            self.state, self.reviewer, self.reviewed_at = (
+                DraftState.PUBLISHED,
+                reviewer,
+                timezone.now(),
+            )
+            self.review_note, self.published = note, announcement
+            self.save()
+        return announcement
+
+    def send_back(self, reviewer, note: str) -> None:
+        if not self.can_be_reviewed_by(reviewer):
+            raise ValidationError("Only a reviewer other than its author can send a draft back.")
+        if not note.strip():
+            raise ValidationError("Say why it is sent back, so its author can put it right.")
+        self.state, self.reviewer, self.reviewed_at = (
+            DraftState.SENT_BACK,
+            reviewer,
+            timezone.now(),
+        )
+        self.review_note = note
+        self.save()
