@@ -41,6 +41,33 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublicRowsThroughDraftsMixin:
+    """What the public sees changes only through a draft a second person publishes (desk):
+    here, a row that is public is read-only to everyone but a superuser. Rows that are not
+    public yet (an uncited announcement, a commitment with no cited pledge) stay editable."""
+
+    @staticmethod
+    def is_public(obj) -> bool:
+        return obj.is_public_row()
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or request.user.is_superuser or not allowed:
+            return allowed
+        return not self.is_public(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or request.user.is_superuser or not allowed:
+            return allowed
+        return not self.is_public(obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not request.user.is_superuser and self.is_public(obj):
+            context["public_read_only"] = True
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
 class OverdueFilter(admin.SimpleListFilter):
     title = "overdue today"
     parameter_name = "overdue"
@@ -147,7 +174,7 @@ class CommitmentLinkInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
+class CommitmentAdmin(PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "status_today",
@@ -212,7 +239,7 @@ class FundingCitationInline(CitationOfClaimInline):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
+class AnnouncementAdmin(PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
     list_display = ["date", "commitment", "kind", "new_status", "new_deadline"]
     list_filter = ["kind", "new_status", "commitment__theme"]
     search_fields = ["summary", "note", "commitment__title"]
@@ -223,7 +250,7 @@ class AnnouncementAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHist
 
 
 @admin.register(FundingLine)
-class FundingLineAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
+class FundingLineAdmin(PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
     list_display = ["commitment", "amount", "stage", "stated_on", "purpose", "parent"]
     list_filter = ["stage"]
     search_fields = ["purpose", "recipient", "note", "commitment__title"]
@@ -234,7 +261,7 @@ class FundingLineAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHisto
 
 
 @admin.register(Citation)
-class CitationAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
+class CitationAdmin(PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
     list_display = ["short_quote", "commitment", "claim_kind", "source", "locator"]
     list_filter = ["source__kind", "source__provenance"]
     search_fields = ["quote", "locator", "commitment__title", "source__title"]
@@ -263,7 +290,7 @@ class CitationAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryA
 
 
 @admin.register(CommitmentLink)
-class CommitmentLinkAdmin(SimpleHistoryAdmin):
+class CommitmentLinkAdmin(PublicRowsThroughDraftsMixin, SimpleHistoryAdmin):
     list_display = ["from_commitment", "kind", "to_commitment"]
     list_filter = ["kind"]
     search_fields = ["from_commitment__title", "to_commitment__title", "note"]

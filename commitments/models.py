@@ -382,6 +382,11 @@ class Commitment(models.Model):
     def get_absolute_url(self):
         return reverse("commitments:detail", kwargs={"slug": self.slug})
 
+    def is_public_row(self) -> bool:
+        """Whether anything of this row is public (its pledge is cited): then it changes only
+        through a reviewed draft (desk)."""
+        return self.is_public
+
     def state_on(self, on: Date) -> CommitmentState:
         """The commitment's state on `on`, from its evidenced announcements (one query)."""
         status = since = deadline = last = None
@@ -456,6 +461,9 @@ class CommitmentLink(models.Model):
 
     def get_absolute_url(self):
         return self.from_commitment.get_absolute_url()
+
+    def is_public_row(self) -> bool:
+        return self.from_commitment.is_public and self.to_commitment.is_public
 
 
 class AnnouncementQuerySet(models.QuerySet):
@@ -546,6 +554,9 @@ class Announcement(models.Model):
 
     def get_absolute_url(self):
         return f"{self.commitment.get_absolute_url()}#event-{self.pk}"
+
+    def is_public_row(self) -> bool:
+        return self.commitment.is_public and self.citations.exists()
 
 
 # The one definition of "sources disagree": a line recorded as another source's figure for
@@ -678,6 +689,9 @@ class FundingLine(models.Model):
 
     def get_absolute_url(self):
         return f"{self.commitment.get_absolute_url()}#funding-{self.pk}"
+
+    def is_public_row(self) -> bool:
+        return self.commitment.is_public and self.citations.exists()
 
     @property
     def parts_add_up(self) -> bool | None:
@@ -839,6 +853,10 @@ class Citation(models.Model):
         if self.is_of_pledge and self.commitment_id == before["commitment_id"]:
             return None
         return Citation.unpublishing_message(before["commitment_id"], leaving={self.pk})
+
+    def is_public_row(self) -> bool:
+        """A citation is what makes a claim public: every one comes through a reviewed draft."""
+        return True
 
     @property
     def claim(self):

@@ -60,6 +60,13 @@ class QuoteForm(forms.Form):
         "“Use the selected words”, or paste them. Only whitespace, curly quotes and dashes may "
         "differ from the stored text.",
     )
+    supports = forms.ChoiceField(
+        label="It supports",
+        choices=[("event", "the event"), ("pledge", "the pledge itself (the government's words)")],
+        initial="event",
+        help_text="A commitment is public only once its pledge is cited: cite the pledge the "
+        "first time you record one.",
+    )
     locator = forms.CharField(
         required=False,
         max_length=Citation._meta.get_field("locator").max_length,

@@ -33,7 +33,8 @@ ANNOUNCEMENT_FIELDS = (
     "summary",
     "note",
 )
-CITATION_FIELDS = ("source", "quote", "locator")
+CITATION_FIELDS = ("source", "quote", "locator", "supports")
+PLEDGE = "pledge"  # a citation of the pledge itself, not of the event
 
 
 class DraftState(models.TextChoices):
@@ -143,7 +144,12 @@ class Draft(models.Model):
             commitment=announcement["commitment"],
             announcement={name: announcement[name] for name in ANNOUNCEMENT_FIELDS},
             citations=[
-                {"source": c["source"].pk, "quote": c["quote"], "locator": c.get("locator", "")}
+                {
+                    "source": c["source"].pk,
+                    "quote": c["quote"],
+                    "locator": c.get("locator", ""),
+                    "supports": c.get("supports", "event"),
+                }
                 for c in citations
             ],
             **kwargs,
@@ -162,19 +168,17 @@ class Draft(models.Model):
         values["new_deadline"] = values["new_deadline"] or None
         announcement = Announcement(commitment_id=self.commitment_id, **values)
         sources = SourceDocument.objects.in_bulk([c["source"] for c in self.citations])
-        citations = [
-            Citation(
+        citations = []
+        for c in self.citations:
+            citation = Citation(
                 commitment_id=self.commitment_id,
                 source=sources.get(c["source"]) or SourceDocument(pk=c["source"]),
                 quote=c["quote"],
                 locator=c.get("locator", ""),
             )
-            for c in self.citations
-        ]
+            citation.supports = c.get("supports", "event")
+            citations.append(citation)
         return announcement, citations
-
-    def sources(self) -> list[SourceDocument]:
-        return [citation.source for citation in self.build()[1]]
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -186,7 +190,8 @@ class Draft(models.Model):
         announcement.full_clean()
         announcement.save()
         for citation in citations:
-            citation.announcement = announcement
+            if citation.supports != PLEDGE:
+                citation.announcement = announcement
             citation._change_reason = reason
             citation.full_clean()
             citation.save()

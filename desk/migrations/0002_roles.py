@@ -1,8 +1,10 @@
 """The two roles of the editors' desk.
 
-Editors record developments as drafts (and keep the permissions "Editors" had). Reviewers have
-all of that and may publish a draft, never their own (the draft table refuses it). Neither role
-can see or change users, groups or permissions: only a superuser can.
+Editors record developments as drafts. They keep the permissions "Editors" had except over
+citations: every citation now comes through a draft, so nothing an editor writes becomes public
+(the public rule needs a citation) until a reviewer publishes it. Reviewers have all of that
+and may publish a draft, never their own (the draft table refuses it). Neither role can see or
+change users, groups or permissions: only a superuser can.
 """
 
 from django.contrib.auth.management import create_permissions
@@ -23,6 +25,12 @@ def create_roles(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     editors, _ = Group.objects.get_or_create(name=EDITORS)
+    editors.permissions.remove(
+        *Permission.objects.filter(
+            content_type__app_label="commitments",
+            codename__in=["add_citation", "change_citation", "delete_citation"],
+        )
+    )
     reviewers, _ = Group.objects.get_or_create(name=REVIEWERS)
     reviewers.permissions.set(editors.permissions.exclude(content_type__app_label="desk"))
     for group in (editors, reviewers):
@@ -36,8 +44,15 @@ def create_roles(apps, schema_editor):
 def remove_roles(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Group.objects.filter(name=REVIEWERS).delete()
+    Permission = apps.get_model("auth", "Permission")
     for group in Group.objects.filter(name=EDITORS):
         group.permissions.remove(*group.permissions.filter(content_type__app_label="desk"))
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="commitments",
+                codename__in=["add_citation", "change_citation", "delete_citation"],
+            )
+        )
 
 
 class Migration(migrations.Migration):

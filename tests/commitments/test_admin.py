@@ -13,6 +13,7 @@ from sources.conflicts import LockingConcurrentForm
 from tests.admin_forms import admin_form_data
 from tests.commitments.factories import (
     CitationFactory,
+    CommitmentFactory,
     CommitmentLinkFactory,
     FundingLineFactory,
     event,
@@ -109,7 +110,9 @@ def test_editors_group_has_the_permissions_editors_need():
         )
     )
     assert ("commitments", "change_commitment") in perms
-    assert ("commitments", "add_citation") in perms
+    assert ("commitments", "add_citation") not in perms  # citations come through drafts
+    assert ("desk", "add_draft") in perms
+    assert ("desk", "publish_draft") not in perms
     assert ("commitments", "delete_announcement") in perms
     assert ("sources", "add_sourcedocument") in perms
     assert ("commitments", "delete_commitment") not in perms
@@ -119,8 +122,8 @@ def test_editors_group_has_the_permissions_editors_need():
     )
 
 
-def test_an_editor_edits_a_commitment_through_its_admin_page(editor_client, populated):
-    commitment = populated["commitment"]
+def test_an_editor_edits_a_commitment_that_is_not_public_yet(editor_client):
+    commitment = CommitmentFactory(title="Being drafted")
     url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
     data = admin_form_data(editor_client.get(url))
     data["summary"] = "Edited by an editor."
@@ -131,12 +134,39 @@ def test_an_editor_edits_a_commitment_through_its_admin_page(editor_client, popu
     assert commitment.history.first().history_user.username == "editor"
 
 
+def test_a_public_commitment_changes_only_through_a_draft(editor_client, reviewer, populated):
+    """Its page is read-only to editors and reviewers alike, and points to the desk."""
+    commitment = populated["commitment"]
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    page = editor_client.get(url)
+    assert page.context["has_change_permission"] is False
+    assert f"/admin/desk/draft/add/?commitment={commitment.pk}" in page.content.decode()
+    assert editor_client.post(url, {"summary": "Direct edit."}).status_code == 403
+    editor_client.force_login(reviewer)
+    assert editor_client.post(url, {"summary": "Direct edit."}).status_code == 403
+    commitment.refresh_from_db()
+    assert commitment.summary != "Direct edit."
+    event_url = reverse(
+        "admin:commitments_announcement_change", args=[populated["announcement"].pk]
+    )
+    assert editor_client.post(event_url, {"summary": "Direct edit."}).status_code == 403
+
+
 def test_an_editor_cannot_delete_a_commitment(editor_client, populated):
     url = reverse("admin:commitments_commitment_delete", args=[populated["commitment"].pk])
     assert editor_client.get(url).status_code == 403
 
 
-def test_a_conflicting_edit_is_refused_not_overwritten(editor_client, admin_client, populated):
+@pytest.fixture
+def second_admin(client, django_user_model):
+    """Another superuser: public rows are edited directly only by superusers."""
+    user = django_user_model.objects.create_superuser("second", "second@example.org", "x" * 16)
+    client.force_login(user)
+    return client
+
+
+def test_a_conflicting_edit_is_refused_not_overwritten(second_admin, admin_client, populated):
+    editor_client = second_admin
     commitment = populated["commitment"]
     url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
     stale = admin_form_data(editor_client.get(url))  # the editor opens the page ...
@@ -155,7 +185,8 @@ def test_a_conflicting_edit_is_refused_not_overwritten(editor_client, admin_clie
     assert commitment.summary == "First save wins."
 
 
-def test_a_stale_inline_edit_is_refused_not_overwritten(editor_client, admin_client, populated):
+def test_a_stale_inline_edit_is_refused_not_overwritten(second_admin, admin_client, populated):
+    editor_client = second_admin
     commitment, announcement = populated["commitment"], populated["announcement"]
     page = reverse("admin:commitments_commitment_change", args=[commitment.pk])
     stale = admin_form_data(editor_client.get(page))  # the editor opens the commitment ...

@@ -54,7 +54,9 @@ def post_data(commitment, source, quote, **changes):
         "quotes-0-source": source.pk,
         "quotes-0-quote": quote,
         "quotes-0-locator": "",
+        "quotes-0-supports": "event",
         "quotes-1-source": "",
+        "quotes-1-supports": "event",
         "quotes-1-quote": "",
         "quotes-1-locator": "",
     }
@@ -177,3 +179,23 @@ def test_a_preview_leaves_no_trace(editor_client, inquiry, answer):
     assert (Announcement.objects.count(), Citation.objects.count()) == count
     assert DataVersion.current() == version
     assert Commitment.objects.get(pk=inquiry.pk).summary_needs_review is False
+
+
+def test_a_new_commitment_is_published_by_a_draft_that_cites_its_pledge(
+    editor_client, reviewer, answer
+):
+    new = CommitmentFactory(title="New pledge")
+    data = post_data(new, answer, "formally established", new_status=Status.ANNOUNCED)
+    data |= {
+        "kind": "first_announced",
+        "quotes-1-source": answer.pk,
+        "quotes-1-supports": "pledge",
+    }
+    data["quotes-1-quote"] = "The Minister replied"
+    preview = editor_client.post(ADD, {**data, "preview": "1"})
+    assert preview.context["effect"].public_after is True
+    editor_client.post(ADD, {**data, "save": "1"})
+    assert Client().get(new.get_absolute_url()).status_code == 404  # a draft publishes nothing
+    Draft.objects.get().publish(reviewer)
+    assert Client().get(new.get_absolute_url()).status_code == 200
+    assert Citation.objects.of_pledges().get(commitment=new).quote == "The Minister replied"
