@@ -2,8 +2,12 @@ from concurrency.admin import ConcurrentModelAdmin
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.conflicts import (
@@ -68,6 +72,13 @@ class PublicRowsThroughDraftsMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
+class RecordAdmin(
+    PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin
+):
+    """The admin of a record of the tracker: versioned (a stale save is refused), with its
+    history, errors summarised first, and read-only once public except through the desk."""
+
+
 class OverdueFilter(admin.SimpleListFilter):
     title = "overdue today"
     parameter_name = "overdue"
@@ -122,8 +133,10 @@ class CitationInline(LockingInlineMixin, admin.StackedInline):
     formset = PledgeKeepingFormSet
     fk_name = "commitment"
     extra = 0
+    classes = ["collapse"]  # open by a click, or by itself when it holds an error
     autocomplete_fields = ["source"]
-    verbose_name = "citation (leave announcement and funding line blank to cite the pledge)"
+    verbose_name = "citation"
+    verbose_name_plural = "citations (of the pledge when no announcement or funding line is set)"
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -136,6 +149,7 @@ class CitationInline(LockingInlineMixin, admin.StackedInline):
 class AnnouncementInline(LockingInlineMixin, admin.StackedInline):
     model = Announcement
     extra = 0
+    classes = ["collapse"]  # open by a click, or by itself when it holds an error
     fields = [
         ("date", "kind"),
         "summary",
@@ -150,6 +164,7 @@ class FundingLineInline(LockingInlineMixin, admin.TabularInline):
     model = FundingLine
     fk_name = "commitment"
     extra = 0
+    classes = ["collapse"]  # open by a click, or by itself when it holds an error
     fields = [
         "amount",
         "stage",
@@ -171,10 +186,11 @@ class CommitmentLinkInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["to_commitment"]
     verbose_name = "link to another commitment"
+    verbose_name_plural = "links to other commitments"
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
+class CommitmentAdmin(RecordAdmin):
     list_display = [
         "title",
         "status_today",
@@ -202,8 +218,44 @@ class CommitmentAdmin(PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, Conc
         "version",
     ]
 
+    readonly_fields = ["timeline"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).as_of(timezone.localdate())
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [*fields, "timeline"] if obj is not None else [f for f in fields if f != "timeline"]
+
+    @admin.display(description="timeline")
+    def timeline(self, obj):
+        """Every event in one compact row each, with a link to edit it: the form stays short
+        and only what is being edited is open."""
+        events = obj.announcements.annotate(n=Count("citations")).order_by("date", "pk")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+            "<td><a href='{}'>{}</a></td></tr>",
+            (
+                (
+                    event.date.isoformat(),
+                    event.get_kind_display(),
+                    event.get_new_status_display() or "–",
+                    event.new_deadline.isoformat() if event.new_deadline else "–",
+                    Truncator(event.summary).chars(90),
+                    f"{event.n} · {'public' if event.n and obj.is_public else 'not public'}",
+                    reverse("admin:commitments_announcement_change", args=[event.pk]),
+                    "open",
+                )
+                for event in events
+            ),
+        )
+        return format_html(
+            "<table class='desk-timeline'><thead><tr><th>Date</th><th>Event</th><th>Status"
+            "</th><th>Deadline</th><th>Summary</th><th>Citations</th><th></th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows or format_html("<tr><td colspan='7'>No events yet.</td></tr>"),
+        )
 
     @admin.display(description="status today", ordering="status")
     def status_today(self, obj):
@@ -239,7 +291,7 @@ class FundingCitationInline(CitationOfClaimInline):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
+class AnnouncementAdmin(RecordAdmin):
     list_display = ["date", "commitment", "kind", "new_status", "new_deadline"]
     list_filter = ["kind", "new_status", "commitment__theme"]
     search_fields = ["summary", "note", "commitment__title"]
@@ -250,7 +302,7 @@ class AnnouncementAdmin(PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, Co
 
 
 @admin.register(FundingLine)
-class FundingLineAdmin(PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
+class FundingLineAdmin(RecordAdmin):
     list_display = ["commitment", "amount", "stage", "stated_on", "purpose", "parent"]
     list_filter = ["stage"]
     search_fields = ["purpose", "recipient", "note", "commitment__title"]
@@ -261,7 +313,7 @@ class FundingLineAdmin(PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, Con
 
 
 @admin.register(Citation)
-class CitationAdmin(PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
+class CitationAdmin(RecordAdmin):
     list_display = ["short_quote", "commitment", "claim_kind", "source", "locator"]
     list_filter = ["source__kind", "source__provenance"]
     search_fields = ["quote", "locator", "commitment__title", "source__title"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from commitments.models import Commitment
+from sources.admin_errors import error_items
 from sources.models import SourceDocument
 
 from .forms import DevelopmentForm, QuoteFormSet
@@ -18,26 +19,12 @@ from .models import Draft, DraftState
 
 
 def error_summary(form, quotes, effect=None) -> list[dict]:
-    """Every error on the page, each with the id of the field it belongs to (GOV.UK's error
-    summary): shown first, so nothing is missed further down."""
-    items = []
+    """Every error on the record form, first on the page."""
     titled = [("", form)] + [(f"Passage {n}: ", q) for n, q in enumerate(quotes.forms, 1)]
-    for title, bound_form in titled:
-        for name, errors in bound_form.errors.items():
-            field = bound_form[name] if name in bound_form.fields else None
-            label = title + (field.label if field is not None else "This event")
-            anchor = field.auto_id if field is not None else "development"
-            items.extend({"label": label, "message": error, "anchor": anchor} for error in errors)
-    items.extend(
-        {"label": "Passages", "message": error, "anchor": "passages"}
-        for error in quotes.non_form_errors()
-    )
+    extra = [("Passages", error, "passages") for error in quotes.non_form_errors()]
     if effect is not None:
-        items.extend(
-            {"label": "Cannot be saved", "message": error, "anchor": "effect"}
-            for error in effect.errors
-        )
-    return items
+        extra += [("Cannot be saved", error, "effect") for error in effect.errors]
+    return error_items(titled, extra)
 
 
 @admin.register(Draft)

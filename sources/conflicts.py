@@ -25,6 +25,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from .admin_errors import ErrorSummaryMixin
+
 # Fields that every save changes; listing them would hide what the other editor did.
 _BOOKKEEPING = {"version", "updated_at", "created_at", "sha256", "imported_at"}
 
@@ -169,7 +171,7 @@ class LockingInlineMixin:
     formset = LockingInlineFormSet
 
 
-class ConflictSafeAdminMixin:
+class ConflictSafeAdminMixin(ErrorSummaryMixin):
     """Put first in a ModelAdmin's bases, before concurrency's ConcurrentModelAdmin."""
 
     form = LockingConcurrentForm
