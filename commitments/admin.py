@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from desk.models import CHANGEABLE
 from sources.conflicts import (
     ConflictSafeAdminMixin,
     LockingConcurrentForm,
@@ -67,8 +68,14 @@ class PublicRowsThroughDraftsMixin:
         return not self.is_public(obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and not request.user.is_superuser and self.is_public(obj):
-            context["public_read_only"] = True
+        context["public_read_only"] = (
+            obj is not None and not request.user.is_superuser and self.is_public(obj)
+        )
+        context["propose_url"] = (
+            reverse("admin:desk_draft_propose", args=[obj._meta.model_name, obj.pk])
+            if context["public_read_only"] and obj._meta.model_name in CHANGEABLE
+            else ""
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
@@ -191,6 +198,7 @@ class CommitmentLinkInline(admin.TabularInline):
 
 @admin.register(Commitment)
 class CommitmentAdmin(RecordAdmin):
+    change_form_template = "admin/commitments/commitment/change_form.html"
     list_display = [
         "title",
         "status_today",

@@ -10,7 +10,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from sources.text import xml_safe
 
-from .models import Announcement, Commitment
+from .models import Announcement, Commitment, Correction
 
 ENTRIES = 50
 
@@ -108,3 +108,35 @@ class CommitmentFeed(UpdatesFeed):
 
     def items(self, obj):
         return _events().filter(commitment=obj)[:ENTRIES]
+
+
+class CorrectionsFeed(Feed):
+    """Every correction: what was wrong, what it reads now, and why."""
+
+    feed_type = PrintableAtom1Feed
+    title = "Grooming-gangs commitments tracker: corrections"
+    subtitle = "Each time something we published was wrong, and what we changed."
+
+    def link(self):
+        return reverse("commitments:corrections")
+
+    def items(self):
+        rows = Correction.objects.public(timezone.localdate()).select_related("commitment")
+        return rows[:ENTRIES]
+
+    def item_title(self, item):
+        return f"Correction to {item.commitment.title}: {item.record}, {item.field.lower()}"
+
+    def item_description(self, item):
+        return f"Was: {item.before}\nNow: {item.after}\nWhy: {item.reason}"
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"tracker:correction:{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return UpdatesFeed._midnight(item.corrected_on)

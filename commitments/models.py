@@ -256,6 +256,7 @@ class CommitmentQuerySet(models.QuerySet):
     def for_page(self, on: Date):
         """The commitments with a page on `on`, each with what its page shows fetched in a fixed
         number of queries: `timeline` (evidenced events by then, with their citations),
+        `published_corrections` (corrections made by then),
         `cited_funding` (flagged), `pledge_quotes`, `published_children`, and the links to and
         from other commitments that have a page (`published_links_out`, `published_links_in`)."""
         cited = Citation.objects.select_related("source")
@@ -282,6 +283,11 @@ class CommitmentQuerySet(models.QuerySet):
                     to_attr="cited_funding",
                 ),
                 Prefetch("citations", queryset=cited.of_pledges(), to_attr="pledge_quotes"),
+                Prefetch(
+                    "corrections",
+                    queryset=Correction.objects.filter(corrected_on__lte=on),
+                    to_attr="published_corrections",
+                ),
                 Prefetch("children", queryset=public.as_of(on), to_attr="published_children"),
                 Prefetch(
                     "links_out",
@@ -922,6 +928,42 @@ class Citation(models.Model):
             errors.setdefault("__all__", message)
         if errors:
             raise ValidationError(errors)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self, on: Date):
+        """Corrections made by `on` to commitments that have a page on `on`."""
+        return self.filter(corrected_on__lte=on, commitment__in=Commitment.objects.public(on))
+
+
+class Correction(models.Model):
+    """One field of a published record that was wrong, as it read before and after it was put
+    right, and why. Written when a reviewer publishes a draft marked "correction"; one row per
+    field, `change` grouping the fields corrected together. Public: the corrections page, each
+    commitment's page, a feed and a CSV."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="corrections"
+    )
+    change = models.PositiveBigIntegerField(help_text="The draft that made it.")
+    corrected_on = models.DateField()
+    record = PlainCharField(max_length=300, help_text="What was corrected, e.g. “event of …”.")
+    record_url = models.CharField(max_length=300, help_text="Where it is shown on this site.")
+    field = PlainCharField(max_length=100)
+    before = PlainTextField(blank=True)
+    after = PlainTextField(blank=True)
+    reason = PlainTextField()
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-corrected_on", "-change", "pk"]
+
+    def __str__(self):
+        return f"{self.corrected_on}: {self.record}, {self.field}"
+
+    def get_absolute_url(self):
+        return f"{reverse('commitments:corrections')}#correction-{self.change}"
 
 
 class DataVersion(models.Model):

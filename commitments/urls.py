@@ -15,7 +15,13 @@ urlpatterns = [
     ),
     path("funding/", read_only(cached_page(views.FundingView.as_view())), name="funding"),
     path("export/<slug:dataset>.csv", read_only(views.export_csv), name="export"),
+    path(
+        "corrections/",
+        read_only(cached_page(views.CorrectionsView.as_view())),
+        name="corrections",
+    ),
     path("feeds/updates.atom", read_only(feeds.UpdatesFeed()), name="feed"),
+    path("feeds/corrections.atom", read_only(feeds.CorrectionsFeed()), name="corrections_feed"),
     path(
         "feeds/commitments/<slug:slug>.atom",
         read_only(feeds.CommitmentFeed()),

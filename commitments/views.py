@@ -15,6 +15,7 @@ from .models import (
     Announcement,
     Citation,
     Commitment,
+    Correction,
     FundingLine,
     Status,
 )
@@ -141,6 +142,7 @@ class CommitmentDetailView(DetailView):
         timeline = self.object.timeline
         deadlines = [event for event in timeline if event.new_deadline]
         return super().get_context_data(
+            corrections=grouped(self.object.published_corrections),
             state=state,
             status_event=state.status_event(timeline),
             deadline_history=deadlines,
@@ -177,6 +179,26 @@ class FundingView(TemplateView):
             line_count=len(rows),
             **kwargs,
         )
+
+
+def grouped(corrections) -> list[dict]:
+    """Corrections in their order, the fields corrected together (one `change`) in one group:
+    `first` (for the date, record and reason) and `fields`."""
+    changes: dict[int, dict] = {}
+    for row in corrections:
+        changes.setdefault(row.change, {"first": row, "fields": []})["fields"].append(row)
+    return list(changes.values())
+
+
+class CorrectionsView(TemplateView):
+    """Every correction made by the as_of date, newest first, the fields corrected together
+    kept together."""
+
+    template_name = "commitments/corrections.html"
+
+    def get_context_data(self, **kwargs):
+        rows = Correction.objects.public(self.request.as_of).select_related("commitment")
+        return super().get_context_data(changes=grouped(rows), **kwargs)
 
 
 class MethodologyView(TemplateView):

@@ -2,11 +2,12 @@
 review drafts (publish or send back; never one's own)."""
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -14,8 +15,8 @@ from commitments.models import Commitment
 from sources.admin_errors import error_items
 from sources.models import SourceDocument
 
-from .forms import DevelopmentForm, QuoteFormSet
-from .models import Draft, DraftState
+from .forms import DevelopmentForm, ProposalForm, QuoteFormSet, change_form_class
+from .models import CHANGEABLE, Draft, DraftKind, DraftState, describe_record
 
 
 def error_summary(form, quotes, effect=None) -> list[dict]:
@@ -40,8 +41,11 @@ class DraftAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("commitment", "author", "reviewer")
 
-    @admin.display(description="event")
+    @admin.display(description="what")
     def event(self, draft):
+        if draft.kind == DraftKind.CHANGE:
+            fields = ", ".join(row["label"].lower() for row in draft.changed_fields())
+            return f"{draft.get_change_type_display().split(':')[0]} of {fields}: {draft.reason}"
         return f"{draft.event_date:%-d %b %Y}: {draft.announcement.get('summary', '')[:80]}"
 
     @admin.display(description="public effect today")
@@ -139,6 +143,68 @@ class DraftAdmin(admin.ModelAdmin):
         found = SourceDocument.objects.in_bulk(ids)
         return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
+    # -- propose a change to a published record --------------------------------------------
+
+    def get_urls(self):
+        propose = path(
+            "propose/<str:model_name>/<int:pk>/",
+            self.admin_site.admin_view(self.propose_view),
+            name="desk_draft_propose",
+        )
+        return [propose, *super().get_urls()]
+
+    def propose_view(self, request, model_name, pk):
+        if model_name not in CHANGEABLE or not self.has_add_permission(request):
+            raise PermissionDenied
+        model = apps.get_model("commitments", model_name)
+        record = get_object_or_404(model, pk=pk)
+        form_class = change_form_class(model)
+        effect = draft = None
+        if request.method == "POST":
+            form = form_class(request.POST, instance=record)
+            proposal = ProposalForm(request.POST)
+            if form.is_valid() and proposal.is_valid():
+                if not form.changed_data:
+                    form.add_error(None, "Nothing is changed: change a field, or go back.")
+                else:
+                    draft = Draft.for_change(
+                        form,
+                        proposal.cleaned_data["reason"],
+                        proposal.cleaned_data["change_type"],
+                        author=request.user,
+                    )
+                    effect = draft.effect()
+                    if "save" in request.POST and not effect.errors:
+                        draft.save()
+                        messages.success(
+                            request,
+                            "Saved as a draft. Nothing changes publicly until a reviewer other "
+                            "than you publishes it.",
+                        )
+                        return redirect(draft.get_absolute_url())
+        else:
+            form, proposal = form_class(instance=record), ProposalForm()
+        titled = [("", form), ("", proposal)]
+        extra = [
+            ("Cannot be saved", error, "effect") for error in (effect.errors if effect else [])
+        ]
+        return TemplateResponse(
+            request,
+            "admin/desk/draft/propose.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"Propose a change to {describe_record(record)}",
+                "record": record,
+                "form": form,
+                "proposal": proposal,
+                "effect": effect,
+                "changes": draft.changed_fields() if draft is not None else [],
+                "errors": error_items(titled, extra) if form.is_bound else [],
+                "media": self.media + form.media + forms.Media(css={"all": ["desk/desk.css"]}),
+            },
+        )
+
     # -- review --------------------------------------------------------------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -148,6 +214,7 @@ class DraftAdmin(admin.ModelAdmin):
         if request.method == "POST":
             return self._review(request, draft)
         announcement, citations = draft.build()
+        change = draft.kind == DraftKind.CHANGE
         return TemplateResponse(
             request,
             "admin/desk/draft/review.html",
@@ -159,6 +226,7 @@ class DraftAdmin(admin.ModelAdmin):
                 "announcement": announcement,
                 "citations": citations,
                 "effect": draft.effect() if draft.state == DraftState.PENDING else None,
+                "changes": draft.changed_fields() if change else [],
                 "can_review": draft.can_be_reviewed_by(request.user),
                 "is_author": draft.author_id == request.user.pk,
             },

@@ -3,12 +3,13 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db import models
 
 from commitments.models import Announcement, Citation, Commitment
 from sources.models import SourceDocument
 from sources.text import nearest_passage
 
-from .models import ANNOUNCEMENT_FIELDS
+from .models import ANNOUNCEMENT_FIELDS, CHANGEABLE, ChangeType
 
 
 class DevelopmentForm(forms.ModelForm):
@@ -109,3 +110,34 @@ QuoteFormSet = forms.formset_factory(
     max_num=6,
     validate_max=True,
 )
+
+
+class ProposalForm(forms.Form):
+    """Why a published record changes, and whether it was wrong."""
+
+    change_type = forms.ChoiceField(
+        label="This is",
+        choices=ChangeType.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For the reviewer, and, for a correction, for the public corrections page: "
+        "what was wrong and what shows it (e.g. “The date was the debate's, not the "
+        "answer's: the answer is dated 9 January 2026.”).",
+    )
+
+
+def change_form_class(model):
+    """A form for the fields of `model` a change draft may change, related rows searched."""
+    names = CHANGEABLE[model._meta.model_name]
+    widgets = {
+        name: AutocompleteSelect(model._meta.get_field(name), admin.site)
+        for name in names
+        if model._meta.get_field(name).is_relation
+    }
+    for name in names:
+        if isinstance(model._meta.get_field(name), models.DateField):
+            widgets[name] = forms.DateInput(attrs={"type": "date"})
+    return forms.modelform_factory(model, fields=names, widgets=widgets)

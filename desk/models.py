@@ -9,9 +9,12 @@ draft's reason in their history. Nothing in a draft can reach the public by a fo
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -19,7 +22,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.models import Announcement, Citation, Commitment, CommitmentState
+from commitments.models import Announcement, Citation, Commitment, CommitmentState, Correction
 from sources.fields import PlainTextField
 from sources.models import SourceDocument
 
@@ -35,6 +38,60 @@ ANNOUNCEMENT_FIELDS = (
 )
 CITATION_FIELDS = ("source", "quote", "locator", "supports")
 PLEDGE = "pledge"  # a citation of the pledge itself, not of the event
+
+
+class DraftKind(models.TextChoices):
+    DEVELOPMENT = "development", "New development"
+    CHANGE = "change", "Change to a published record"
+
+
+class ChangeType(models.TextChoices):
+    UPDATE = "update", "Update: new information, or a clearer wording"
+    CORRECTION = "correction", "Correction: what was published was wrong (listed publicly)"
+
+
+# What can be changed, per model, by a change draft.
+CHANGEABLE = {
+    "commitment": ["title", "pledge_text", "summary", "theme", "lead_department", "parent",
+                   "references"],
+    "announcement": ["date", "kind", "summary", "new_status", "new_deadline",
+                     "deadline_wording", "note"],
+    "fundingline": ["amount", "stage", "stated_on", "recipient", "purpose", "period", "parent",
+                    "same_money_as", "note"],
+    "citation": ["source", "quote", "locator"],
+}  # fmt: skip
+
+
+def stored(field, value):
+    """A field's value as the draft stores it in JSON (a related row by its key)."""
+    if isinstance(value, models.Model):
+        return value.pk
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def shown(instance, field) -> str:
+    """A field's value as a reader reads it: a choice's label, a related row's name, a date in
+    words, "(empty)" for nothing."""
+    value = getattr(instance, field.name)
+    if value in (None, ""):
+        return "(empty)"
+    if field.choices:
+        return str(getattr(instance, f"get_{field.name}_display")())
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    return str(value)
+
+
+def describe_record(instance) -> str:
+    """What a record is, for a reader of the corrections page."""
+    name = instance._meta.model_name
+    if name == "commitment":
+        return "the commitment"
+    if name == "announcement":
+        return f"the event of {instance.date:%-d %B %Y}"
+    if name == "fundingline":
+        return f"the amount of £{instance.amount:,.0f}"
+    return f"a quotation from “{instance.source.label}”"
 
 
 class DraftState(models.TextChoices):
@@ -79,13 +136,44 @@ class Effect:
 class Draft(models.Model):
     """A development recorded by an editor: one announcement and the citations it rests on."""
 
+    kind = models.CharField(
+        max_length=20, choices=DraftKind.choices, default=DraftKind.DEVELOPMENT
+    )
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="drafts")
     announcement = models.JSONField(
-        encoder=DjangoJSONEncoder, help_text="The announcement's fields, as the form cleaned them."
+        encoder=DjangoJSONEncoder,
+        default=dict,
+        blank=True,
+        help_text="A development: the announcement's fields, as the form cleaned them.",
     )
     citations = models.JSONField(
-        encoder=DjangoJSONEncoder, help_text="Each citation's source id, quote and locator."
+        encoder=DjangoJSONEncoder,
+        default=list,
+        blank=True,
+        help_text="A development: each citation's source id, quote and locator.",
     )
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    changes = models.JSONField(
+        encoder=DjangoJSONEncoder,
+        default=dict,
+        blank=True,
+        help_text="A change: each changed field's new value.",
+    )
+    before = models.JSONField(
+        encoder=DjangoJSONEncoder,
+        default=dict,
+        blank=True,
+        help_text="A change: each changed field's value when the draft was made.",
+    )
+    seen_version = models.BigIntegerField(
+        null=True, blank=True, help_text="A change: the record's version it was made against."
+    )
+    change_type = models.CharField(max_length=20, choices=ChangeType.choices, blank=True)
+    reason = PlainTextField(blank=True, help_text="Why the published record changes.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drafts"
     )
@@ -130,10 +218,59 @@ class Draft(models.Model):
         ]
 
     def __str__(self):
+        if self.kind == DraftKind.CHANGE:
+            kind = self.get_change_type_display().split(":")[0]
+            return f"Draft #{self.pk}: {kind} – {self.commitment}"
         return f"Draft #{self.pk}: {self.event_date} – {self.commitment}"
 
     def get_absolute_url(self):
         return reverse("admin:desk_draft_change", args=[self.pk])
+
+    @classmethod
+    def for_change(cls, form, reason: str, change_type: str, **kwargs) -> Draft:
+        """A change draft from a bound, valid ModelForm of a published record."""
+        instance = form.instance
+        current = type(instance)._base_manager.get(pk=instance.pk)
+        names = [name for name in form.changed_data if name in form.fields]
+        fields = {name: instance._meta.get_field(name) for name in names}
+        return cls(
+            kind=DraftKind.CHANGE,
+            commitment_id=instance.pk
+            if isinstance(instance, Commitment)
+            else instance.commitment_id,
+            target_type=ContentType.objects.get_for_model(instance),
+            target_id=instance.pk,
+            changes={n: stored(f, form.cleaned_data[n]) for n, f in fields.items()},
+            before={n: stored(f, getattr(current, n)) for n, f in fields.items()},
+            seen_version=current.version,
+            reason=reason,
+            change_type=change_type,
+            **kwargs,
+        )
+
+    def changed_fields(self) -> list[dict]:
+        """Each changed field: its label, and its value before and after, as a reader reads
+        them."""
+        model = self.target_type.model_class()
+        before, after = model(), model()
+        for name, value in self.before.items():
+            field = model._meta.get_field(name)
+            setattr(before, field.attname, field.to_python(value))
+        for name, value in self.changes.items():
+            field = model._meta.get_field(name)
+            setattr(after, field.attname, field.to_python(value))
+        rows = []
+        for name in self.changes:
+            field = model._meta.get_field(name)
+            rows.append(
+                {
+                    "name": name,
+                    "label": str(field.verbose_name).capitalize(),
+                    "before": shown(before, field),
+                    "after": shown(after, field),
+                }
+            )
+        return rows
 
     # -- reading the stored fields -------------------------------------------------------------
 
@@ -182,20 +319,40 @@ class Draft(models.Model):
 
     # -- writing -------------------------------------------------------------------------------
 
-    def write(self, reason: str = "") -> Announcement:
-        """Save the announcement and its citations (checked as every save is). Call inside a
-        transaction: a refused citation leaves nothing behind."""
+    def write(self, reason: str = "", user=None):
+        """Save the announcement and its citations, or the change (checked as every save is).
+        Call inside a transaction: a refused row leaves nothing behind."""
+        if self.kind == DraftKind.CHANGE:
+            return self._apply_change(reason, user)
         announcement, citations = self.build()
-        announcement._change_reason = reason
+        announcement._change_reason, announcement._history_user = reason, user
         announcement.full_clean()
         announcement.save()
         for citation in citations:
             if citation.supports != PLEDGE:
                 citation.announcement = announcement
-            citation._change_reason = reason
+            citation._change_reason, citation._history_user = reason, user
             citation.full_clean()
             citation.save()
         return announcement
+
+    def _apply_change(self, reason: str, user):
+        model = self.target_type.model_class()
+        record = model._base_manager.select_for_update().filter(pk=self.target_id).first()
+        if record is None:
+            raise ValidationError("The record this draft changes was deleted.")
+        if record.version != self.seen_version:
+            raise ValidationError(
+                "The record was changed by someone else after this draft was made: send it back "
+                "so that it is made again on top of the current version."
+            )
+        for name, value in self.changes.items():
+            field = model._meta.get_field(name)
+            setattr(record, field.attname, field.to_python(value))
+        record._change_reason, record._history_user = reason, user
+        record.full_clean()
+        record.save()
+        return record
 
     def effect(self, today: datetime.date | None = None) -> Effect:
         """What publishing this draft would change on its commitment's public page today,
@@ -213,18 +370,17 @@ class Draft(models.Model):
         )
         with transaction.atomic():
             try:
-                announcement = self.write()
+                written = self.write()
             except ValidationError as error:
-                effect.errors = [
-                    message for messages in error.message_dict.values() for message in messages
-                ]
+                effect.errors = error.messages
             else:
                 effect.after = commitment.state_on(today)
                 effect.public_after = (
                     Commitment.objects.public(today).filter(pk=commitment.pk).exists()
                 )
                 effect.event_shown = (
-                    Announcement.objects.public(today).filter(pk=announcement.pk).exists()
+                    not isinstance(written, Announcement)
+                    or Announcement.objects.public(today).filter(pk=written.pk).exists()
                 )
             transaction.set_rollback(True)
         effect.notes = self._notes(effect, today)
@@ -233,6 +389,19 @@ class Draft(models.Model):
     def _notes(self, effect: Effect, today: datetime.date) -> list[str]:
         if effect.errors:
             return []
+        if self.kind == DraftKind.CHANGE:
+            notes = []
+            if self.change_type == ChangeType.CORRECTION and effect.public_before:
+                notes.append(
+                    "It is a correction: once published it is listed on the corrections page "
+                    "and on the commitment's page, with the values before and after, and why."
+                )
+            if effect.changes_status_or_deadline and "summary" not in self.changes:
+                notes.append(
+                    "The status or deadline changes: the commitment's summary will be marked "
+                    "for review."
+                )
+            return notes
         notes = []
         announcement, citations = self.build()
         if not effect.public_after:
@@ -302,17 +471,44 @@ class Draft(models.Model):
             if effect.errors:
                 raise ValidationError(effect.errors)
             reason = f"Draft #{self.pk} by {self.author}, published by {reviewer}"
-            announcement = self.write(reason=reason)
-            if effect.changes_status_or_deadline and self.commitment.summary:
-                Commitment.objects.filter(pk=self.commitment_id).update(summary_needs_review=True)
+            if self.reason:
+                reason = f"{reason}: {self.reason}"
+            written = self.write(reason=reason, user=reviewer)
+            summary = Commitment.objects.filter(pk=self.commitment_id)
+            if self.kind == DraftKind.CHANGE and "summary" in self.changes:
+                summary.update(summary_needs_review=False)  # rewritten and reviewed
+            elif effect.changes_status_or_deadline and self.commitment.summary:
+                summary.update(summary_needs_review=True)
+            if self.kind == DraftKind.CHANGE and self.change_type == ChangeType.CORRECTION:
+                self._record_correction(written)
             self.state, self.reviewer, self.reviewed_at = (
                 DraftState.PUBLISHED,
                 reviewer,
                 timezone.now(),
             )
-            self.review_note, self.published = note, announcement
+            self.review_note = note
+            self.published = written if isinstance(written, Announcement) else None
             self.save()
-        return announcement
+        return written
+
+    def _record_correction(self, record) -> None:
+        on = timezone.localdate()
+        Correction.objects.bulk_create(
+            Correction(
+                commitment_id=self.commitment_id,
+                change=self.pk,
+                corrected_on=on,
+                record=describe_record(record),
+                record_url=record.get_absolute_url()
+                if hasattr(record, "get_absolute_url")
+                else "",
+                field=row["label"],
+                before=row["before"],
+                after=row["after"],
+                reason=self.reason,
+            )
+            for row in self.changed_fields()
+        )
 
     def send_back(self, reviewer, note: str) -> None:
         if not self.can_be_reviewed_by(reviewer):

@@ -45,6 +45,7 @@ class SourceDocumentAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHi
     ]
 
     change_list_template = "admin/sources/sourcedocument/change_list.html"
+    change_form_template = "admin/sources/sourcedocument/change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
         # The stored text changes only through an import with "Replace the stored text",

@@ -19,10 +19,14 @@ def error_items(titled_forms, extra=()) -> list[dict]:
 
 
 class ErrorSummaryMixin:
-    """Puts `error_summary` in a change form's context: the form's errors, then each inline's."""
+    """Puts `error_summary` in a change form's context: the form's errors, then each inline's
+    (shown first by admin/record_change_form.html, which a model's own template extends)."""
+
+    change_form_template = "admin/record_change_form.html"
 
     def render_change_form(self, request, context, *args, **kwargs):
         adminform = context.get("adminform")
+        context["error_summary"] = []
         if adminform is not None and adminform.form.is_bound:
             titled = [("", adminform.form)]
             extra = []

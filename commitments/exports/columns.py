@@ -96,13 +96,16 @@ class SiteUrl(Expression):
     output_field = CharField()
     MARKER = "1234567890"  # passes any path converter; cut out of the reversed path
 
-    def __init__(self, viewname: str, field: str, *more):
+    def __init__(self, viewname: str, field: str | None, *more):
         super().__init__()
         self.viewname, self.row_field, self.more = viewname, field, more
 
     def resolve_expression(self, *args, **kwargs):
-        before, after = reverse(self.viewname, args=[self.MARKER]).split(self.MARKER)
-        path = [Value(before), Cast(self.row_field, CharField()), Value(after)]
+        if self.row_field is None:  # a page with no parameter
+            path = [Value(reverse(self.viewname))]
+        else:
+            before, after = reverse(self.viewname, args=[self.MARKER]).split(self.MARKER)
+            path = [Value(before), Cast(self.row_field, CharField()), Value(after)]
         url = Concat(F(SITE), *path, *self.more, output_field=CharField())
         return url.resolve_expression(*args, **kwargs)
 

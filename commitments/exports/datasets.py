@@ -1,4 +1,4 @@
-"""The five datasets: each column declared once (name, kind, meaning, example, expression).
+"""The six datasets: each column declared once (name, kind, meaning, example, expression).
 
 The declaration drives the CSV header, every cell of both ways of writing it, the JSON API's
 fields and the data dictionary on /methodology/, so they cannot drift apart. Rows come from the
@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce
 from sources.filters import source_filterset
 
 from ..filters import commitment_filterset
-from ..models import Announcement, Citation, FundingLine, Status
+from ..models import Announcement, Citation, Correction, FundingLine, Status
 from .columns import ON, Column, Dataset, DaysBetween, Joined, SiteUrl, earlier
 
 # -- commitments ---------------------------------------------------------------------------
@@ -211,6 +211,32 @@ CITATION_COLUMNS = (
 )  # fmt: skip
 
 
+# -- corrections -----------------------------------------------------------------------------
+
+
+def corrections(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """The corrections made by `on` to the commitments, newest first."""
+    return (
+        Correction.objects.public(on)
+        .filter(commitment__in=queryset.order_by().values("pk"))
+        .order_by("-corrected_on", "-change", "pk")
+    )
+
+
+CORRECTION_COLUMNS = (
+    Column("corrected_on", "date", "When the correction was published.", "2026-11-20", F("corrected_on")),
+    Column("change", "integer", "Fields corrected together share this number.", "41", F("change")),
+    Column("commitment_slug", "text", "The commitment corrected.", "casey-national-audit", F("commitment__slug")),
+    Column("commitment_title", "text", "Its title.", "Baroness Casey's rapid national audit…", F("commitment__title")),
+    Column("record", "text", "What was corrected.", "the event of 16 June 2025", F("record")),
+    Column("field", "text", "Which field.", "Date", F("field")),
+    Column("before", "text", "What it read.", "17 June 2025", F("before")),
+    Column("after", "text", "What it reads now.", "16 June 2025", F("after")),
+    Column("reason", "text", "Why.", "The statement was made on 16 June.", F("reason")),
+    Column("page_url", "url", "The corrections page entry.", "https://…/corrections/#correction-41", SiteUrl("commitments:corrections", None, Value("#correction-"), Cast("change", CharField()))),
+)  # fmt: skip
+
+
 DATASETS = {
     dataset.name: dataset
     for dataset in (
@@ -219,6 +245,7 @@ DATASETS = {
         Dataset("funding", "Funding", "one row per cited amount", FUNDING_COLUMNS, commitment_filterset, funding_lines),
         Dataset("sources", "Sources", "one row per source", SOURCE_COLUMNS, source_filterset, sources),
         Dataset("citations", "Citations", "one row per citation of a claim on record", CITATION_COLUMNS, commitment_filterset, citations),
+        Dataset("corrections", "Corrections", "one row per corrected field", CORRECTION_COLUMNS, commitment_filterset, corrections),
     )
 }  # fmt: skip
 

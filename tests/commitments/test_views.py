@@ -155,8 +155,8 @@ def test_detail_query_count_does_not_grow_with_events(client, django_assert_num_
         line = FundingLineFactory(commitment=commitment)
         CitationFactory(commitment=commitment, funding_line=line)
     # savepoint, commitment, timeline + its citations, funding + its citations, pledge
-    # citations, children, links out, links in, release
-    with django_assert_num_queries(11):
+    # citations, corrections, children, links out, links in, release
+    with django_assert_num_queries(12):
         response = client.get("/commitments/big/")
     assert response.status_code == 200
     assert len(response.context["commitment"].timeline) == n
