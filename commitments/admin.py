@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from desk.models import CHANGEABLE
+from sources.admin_history import TidyHistoryMixin
 from sources.conflicts import (
     ConflictSafeAdminMixin,
     LockingConcurrentForm,
@@ -80,7 +81,11 @@ class PublicRowsThroughDraftsMixin:
 
 
 class RecordAdmin(
-    PublicRowsThroughDraftsMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin
+    PublicRowsThroughDraftsMixin,
+    TidyHistoryMixin,
+    ConflictSafeAdminMixin,
+    ConcurrentModelAdmin,
+    SimpleHistoryAdmin,
 ):
     """The admin of a record of the tracker: versioned (a stale save is refused), with its
     history, errors summarised first, and read-only once public except through the desk."""
@@ -300,13 +305,17 @@ class FundingCitationInline(CitationOfClaimInline):
 
 @admin.register(Announcement)
 class AnnouncementAdmin(RecordAdmin):
-    list_display = ["date", "commitment", "kind", "new_status", "new_deadline"]
+    list_display = ["date", "commitment", "kind", "new_status", "new_deadline", "short_summary"]
     list_filter = ["kind", "new_status", "commitment__theme"]
     search_fields = ["summary", "note", "commitment__title"]
     date_hierarchy = "date"
     list_select_related = ["commitment"]
     autocomplete_fields = ["commitment"]
     inlines = [AnnouncementCitationInline]
+
+    @admin.display(description="summary")
+    def short_summary(self, obj):
+        return Truncator(obj.summary).chars(100)
 
 
 @admin.register(FundingLine)

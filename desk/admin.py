@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from commitments.models import Commitment
 from sources.admin_errors import error_items
@@ -30,7 +31,7 @@ def error_summary(form, quotes, effect=None) -> list[dict]:
 
 @admin.register(Draft)
 class DraftAdmin(admin.ModelAdmin):
-    list_display = ["event", "commitment", "public_effect", "author", "created_at", "state"]
+    list_display = ["event", "public_effect", "author", "created_at", "state"]
     list_filter = ["state"]
     list_select_related = ["commitment", "author"]
     search_fields = ["commitment__title", "announcement"]
@@ -41,12 +42,15 @@ class DraftAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("commitment", "author", "reviewer")
 
-    @admin.display(description="what")
+    @admin.display(description="what", ordering="commitment__title")
     def event(self, draft):
+        title = Truncator(draft.commitment.title).chars(50)
         if draft.kind == DraftKind.CHANGE:
             fields = ", ".join(row["label"].lower() for row in draft.changed_fields())
-            return f"{draft.get_change_type_display().split(':')[0]} of {fields}: {draft.reason}"
-        return f"{draft.event_date:%-d %b %Y}: {draft.announcement.get('summary', '')[:80]}"
+            kind = draft.get_change_type_display().split(":")[0]
+            return f"{title} – {kind} of {fields}: {Truncator(draft.reason).chars(80)}"
+        summary = Truncator(draft.announcement.get("summary", "")).chars(80)
+        return f"{title} – {draft.event_date:%-d %b %Y}: {summary}"
 
     @admin.display(description="public effect today")
     def public_effect(self, draft):
@@ -151,7 +155,22 @@ class DraftAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.propose_view),
             name="desk_draft_propose",
         )
-        return [propose, *super().get_urls()]
+        checked = path(
+            "summary-checked/<int:pk>/",
+            self.admin_site.admin_view(self.summary_checked_view),
+            name="desk_summary_checked",
+        )
+        return [propose, checked, *super().get_urls()]
+
+    def summary_checked_view(self, request, pk):
+        """An editor read the summary against the new state and it still holds: the prompt
+        goes (nothing public changes, so no draft is needed)."""
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        commitment = get_object_or_404(Commitment, pk=pk)
+        Commitment.objects.filter(pk=pk).update(summary_needs_review=False)
+        messages.success(request, f"The summary of “{commitment}” is marked as checked.")
+        return redirect("admin:desk_draft_changelist")
 
     def propose_view(self, request, model_name, pk):
         if model_name not in CHANGEABLE or not self.has_add_permission(request):

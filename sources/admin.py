@@ -4,18 +4,23 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_history import TidyHistoryMixin
 from .conflicts import ConflictSafeAdminMixin
 from .forms import SourceImportConfirmForm, SourceImportForm
 from .importing import REFUSED, UNCHANGED, UPDATED, import_document
 from .models import SourceDocument
 from .parsing import parse
 
+RECORD = "Save it and record a development citing it"
+
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin):
+class SourceDocumentAdmin(
+    TidyHistoryMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin
+):
     list_display = ["title", "kind", "published_on", "department", "provenance", "is_excerpt"]
     list_filter = ["kind", "provenance", "is_excerpt", "department"]
     search_fields = ["title", "url", "uin", "answered_by", "text"]
@@ -97,6 +102,9 @@ class SourceDocumentAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHi
                 outcome = import_document(data["content"], name=name, update=data["update"])
                 if outcome.status != REFUSED:
                     messages.success(request, _admin_message(outcome))
+                    if request.POST["confirm"] == RECORD:
+                        record = reverse("admin:desk_draft_add")
+                        return redirect(f"{record}?source={outcome.source.pk}")
                     return redirect("admin:sources_sourcedocument_change", outcome.source.pk)
                 messages.error(request, f"Refused: {outcome.reason}")
                 return self._preview(
@@ -145,6 +153,7 @@ class SourceDocumentAdmin(ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHi
                 "existing": existing,
                 "confirm": confirm if outcome.status != REFUSED else None,
                 "filename": name,
+                "record": RECORD,
             },
         )
 
@@ -171,5 +180,7 @@ def _labelled(name: str, value):
     except FieldDoesNotExist:
         return name.replace("_", " "), value
     if model_field.choices and value is not None:
-        value = f"{dict(model_field.flatchoices).get(value, value)} ({value})"
+        value = dict(model_field.flatchoices).get(value, value)
+    elif isinstance(value, bool):
+        value = "yes" if value else "no"
     return model_field.verbose_name, value

@@ -28,7 +28,7 @@ from django.utils.text import Truncator
 from .admin_errors import ErrorSummaryMixin
 
 # Fields that every save changes; listing them would hide what the other editor did.
-_BOOKKEEPING = {"version", "updated_at", "created_at", "sha256", "imported_at"}
+BOOKKEEPING = {"version", "updated_at", "created_at", "sha256", "imported_at"}
 
 
 def current_version(instance) -> int | None:
@@ -78,7 +78,7 @@ def what_changed(instance, seen_version: int) -> str:
     later = records.filter(history_date__gt=seen.history_date)
     who = sorted({str(r.history_user) for r in later if r.history_user_id} or {"another editor"})
     when = timezone.localtime(latest.history_date)
-    delta = latest.diff_against(seen, excluded_fields=_BOOKKEEPING & _history_fields(history))
+    delta = latest.diff_against(seen, excluded_fields=BOOKKEEPING & _history_fields(history))
     changes = []
     for change in delta.changes:
         label = opts.get_field(change.field).verbose_name

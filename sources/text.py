@@ -106,6 +106,18 @@ class Nearest:
         return out
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _piece(text: str, tokens, first: int, end: int) -> str:
+    """The stretch of `text` from token `first` to token `end - 1`, as written."""
+    return text[tokens[first][1] : tokens[end - 1][2]]
+
+
 def nearest_passage(text: str, quote: str) -> Nearest | None:
     """The passage of `text` closest to `quote` (normalised as `contains_quote` does), with the
     words that differ marked; None when nothing in the text resembles it."""
@@ -123,18 +135,28 @@ def nearest_passage(text: str, quote: str) -> Nearest | None:
     if end < len(haystack) and haystack[end - 1] != " ":
         end = haystack.find(" ", end) if " " in haystack[end:] else len(haystack)
     passage = haystack[start:end].strip()
-    source_words, quote_words = passage.split(" "), needle.split(" ")
-    matcher = difflib.SequenceMatcher(None, source_words, quote_words, autojunk=False)
-    blocks = matcher.get_opcodes()
+    # Compare word by word, punctuation apart ("force." is "force" then "."), and leave out
+    # words of the source before and after the quote's stretch: a quote may stop mid-sentence.
+    src, qt = _tokens(passage), _tokens(needle)
+    matcher = difflib.SequenceMatcher(None, [t for t, _, _ in src], [t for t, _, _ in qt], False)
+    ops = matcher.get_opcodes()
+    while ops and ops[0][0] == "delete":
+        ops.pop(0)
+    while ops and ops[-1][0] == "delete":
+        ops.pop()
+    kept = [(i1, i2) for _, i1, i2, _, _ in ops if i2 > i1]
+    if not kept:
+        return None
     words = []
-    for op, i1, i2, j1, j2 in blocks:
+    for op, i1, i2, j1, j2 in ops:
         if op == "equal":
-            words.append(("same", " ".join(source_words[i1:i2])))
+            words.append(("same", _piece(passage, src, i1, i2)))
             continue
         if j2 > j1:
-            words.append(("quote", " ".join(quote_words[j1:j2])))
+            words.append(("quote", _piece(needle, qt, j1, j2)))
         if i2 > i1:
-            words.append(("source", " ".join(source_words[i1:i2])))
+            words.append(("source", _piece(passage, src, i1, i2)))
+    passage = _piece(passage, src, kept[0][0], kept[-1][1])
     return Nearest(passage, found.score, words)
 
 

@@ -252,3 +252,20 @@ def test_every_versioned_inline_tells_its_rows_they_are_rows(parent, inline, rf,
     formset_class = inline(parent, admin.site).get_formset(request)
     formset = formset_class(instance=parent())
     assert formset.empty_form.in_formset is True
+
+
+def test_history_lists_what_changed_and_no_save_that_changed_nothing(admin_client):
+    commitment = CommitmentFactory(title="Being drafted", summary="First wording.")
+    url = reverse("admin:commitments_commitment_change", args=[commitment.pk])
+    unchanged = admin_form_data(admin_client.get(url))
+    assert admin_client.post(url, unchanged).status_code == 302
+    assert commitment.history.count() == 1  # the save that changed nothing left no entry
+    edited = admin_form_data(admin_client.get(url))
+    edited["summary"] = "Second wording."
+    assert admin_client.post(url, edited).status_code == 302
+    assert commitment.history.count() == 2
+    history = admin_client.get(
+        reverse("admin:commitments_commitment_history", args=[commitment.pk])
+    ).content.decode()
+    assert "Second wording." in history
+    assert "Version" not in history  # the counter every save moves is not a change

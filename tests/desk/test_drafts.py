@@ -199,3 +199,24 @@ def test_a_new_commitment_is_published_by_a_draft_that_cites_its_pledge(
     Draft.objects.get().publish(reviewer)
     assert Client().get(new.get_absolute_url()).status_code == 200
     assert Citation.objects.of_pledges().get(commitment=new).quote == "The Minister replied"
+
+
+def test_the_review_list_shows_summaries_to_check_until_an_editor_says_it_holds(
+    editor_client, inquiry
+):
+    Commitment.objects.filter(pk=inquiry.pk).update(summary_needs_review=True)
+    listing = editor_client.get(reverse("admin:desk_draft_changelist")).content.decode()
+    assert "Summaries to check" in listing
+    assert "Expected by March." in listing
+    editor_client.post(reverse("admin:desk_summary_checked", args=[inquiry.pk]))
+    assert Commitment.objects.get(pk=inquiry.pk).summary_needs_review is False
+    listing = editor_client.get(reverse("admin:desk_draft_changelist")).content.decode()
+    assert "Summaries to check" not in listing
+
+
+def test_the_review_list_gives_each_drafts_public_effect(editor_client, reviewer, inquiry, answer):
+    quote = "the national inquiry was formally established on 3 March 2026"
+    editor_client.post(ADD, post_data(inquiry, answer, quote, save="1"))
+    editor_client.force_login(reviewer)
+    listing = editor_client.get(reverse("admin:desk_draft_changelist")).content.decode()
+    assert "In progress → Delivered from 3 Mar 2026" in listing
