@@ -29,10 +29,37 @@ def error_summary(form, quotes, effect=None) -> list[dict]:
     return error_items(titled, extra)
 
 
+class StateFilter(admin.SimpleListFilter):
+    """By state, showing what awaits review unless asked otherwise."""
+
+    title = "state"
+    parameter_name = "state"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*DraftState.choices, (self.ALL, "All")]
+
+    def value(self):
+        return super().value() or DraftState.PENDING
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset if value == self.ALL else queryset.filter(state=value)
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
 @admin.register(Draft)
 class DraftAdmin(admin.ModelAdmin):
     list_display = ["event", "public_effect", "author", "created_at", "state"]
-    list_filter = ["state"]
+    list_filter = [StateFilter]
+    list_per_page = 25  # each row's public effect is worked out live
     list_select_related = ["commitment", "author"]
     search_fields = ["commitment__title", "announcement"]
     change_list_template = "admin/desk/draft/change_list.html"
@@ -66,11 +93,6 @@ class DraftAdmin(admin.ModelAdmin):
             ),
             "record_url": reverse("admin:desk_draft_add"),
         }
-        if "state__exact" not in request.GET and not request.GET.get("q"):
-            query = request.GET.copy()
-            query["state__exact"] = DraftState.PENDING
-            request.GET = query
-            request.META["QUERY_STRING"] = query.urlencode()
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
     # -- record a development ----------------------------------------------------------------
@@ -177,6 +199,8 @@ class DraftAdmin(admin.ModelAdmin):
             raise PermissionDenied
         model = apps.get_model("commitments", model_name)
         record = get_object_or_404(model, pk=pk)
+        if not self.admin_site._registry[model].has_view_permission(request, record):
+            raise PermissionDenied
         form_class = change_form_class(model)
         effect = draft = None
         if request.method == "POST":

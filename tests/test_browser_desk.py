@@ -3,9 +3,11 @@ changes the national inquiry's status (a refused quote first, put right from the
 differences), previews the public effect, saves one draft; a reviewer publishes it; the public
 page changes only then. And the commitment's admin page fits in three screens."""
 
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
@@ -38,6 +40,22 @@ This question was answered on 4th March 2026
 The national inquiry into group-based child sexual exploitation was formally established on
 3 March 2026, when its terms of reference came into force.
 """
+
+
+@pytest.fixture(autouse=True)
+def roles(live_server):
+    """The groups the migrations create, made again by the migrations' own functions: a
+    transactional test's flush removed them (the permissions are back: flush recreates them)."""
+
+    class Registry:  # the live models; permissions exist, so none to create
+        get_app_configs = staticmethod(list)
+        get_model = staticmethod(django_apps.get_model)
+
+    for module, function in (
+        ("commitments.migrations.0002_editors_group", "create_editors_group"),
+        ("desk.migrations.0002_roles", "create_roles"),
+    ):
+        getattr(importlib.import_module(module), function)(Registry, None)
 
 
 def staff_page(browser, live_server, name, group):  # noqa: F811

@@ -14,7 +14,14 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from commitments.exports import DATASETS, Column, Dataset, cell_writer, neutralise, stream
-from commitments.models import Announcement, Citation, Commitment, FundingLine, Status
+from commitments.models import (
+    Announcement,
+    Citation,
+    Commitment,
+    Correction,
+    FundingLine,
+    Status,
+)
 from sources.models import SourceDocument
 from tests.commitments.factories import (
     AnnouncementFactory,
@@ -46,6 +53,8 @@ def download(client, dataset, params=None):
 
 @pytest.mark.parametrize("dataset", sorted(DATASETS))
 def test_every_row_has_one_cell_per_column(client, curated, dataset):
+    casey = Commitment.objects.get(slug="casey-national-audit")
+    correct(casey, "A test correction, not in the curated dataset.")  # it has none
     response = client.get(f"/export/{dataset}.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     raw = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -484,6 +493,16 @@ def payload_records():
             commitment=commitment, funding_line=line, source=source, quote=payload,
             locator=payload,
         )  # fmt: skip
+        correct(commitment, payload)
+
+
+def correct(commitment, text: str) -> Correction:
+    """A published correction of the commitment's title, with `text` in every text field."""
+    return Correction.objects.create(
+        commitment=commitment, change=commitment.pk, corrected_on=datetime.date(2025, 2, 1),
+        record=text, record_url=commitment.get_absolute_url(), field=text, before=text,
+        after=text, reason=text,
+    )  # fmt: skip
 
 
 # A column of each export that holds a payload, and the stored texts it shows.
@@ -493,6 +512,7 @@ PAYLOAD_COLUMN = {
     "funding": ("purpose", FundingLine.objects.all),
     "sources": ("title", SourceDocument.objects.all),
     "citations": ("quote", Citation.objects.all),
+    "corrections": ("reason", Correction.objects.all),
 }
 
 

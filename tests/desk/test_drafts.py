@@ -220,3 +220,19 @@ def test_the_review_list_gives_each_drafts_public_effect(editor_client, reviewer
     editor_client.force_login(reviewer)
     listing = editor_client.get(reverse("admin:desk_draft_changelist")).content.decode()
     assert "In progress → Delivered from 3 Mar 2026" in listing
+
+
+def test_the_review_list_shows_what_awaits_review_unless_asked_for_more(
+    editor_client, reviewer, inquiry, answer
+):
+    quote = "the national inquiry was formally established on 3 March 2026"
+    editor_client.post(ADD, post_data(inquiry, answer, quote, save="1"))
+    editor_client.post(ADD, post_data(inquiry, answer, quote, save="1", date="2026-03-04"))
+    Draft.objects.order_by("pk").first().publish(reviewer)
+    changelist = reverse("admin:desk_draft_changelist")
+    pending = editor_client.get(changelist).context["cl"].result_list
+    assert [d.state for d in pending] == [DraftState.PENDING]
+    everything = editor_client.get(changelist, {"state": "all"}).context["cl"].result_list
+    assert len(everything) == 2
+    published = editor_client.get(changelist, {"state": "published"}).context["cl"].result_list
+    assert [d.state for d in published] == [DraftState.PUBLISHED]
