@@ -21,7 +21,15 @@ RECORD = "Save it and record a development citing it"
 class SourceDocumentAdmin(
     TidyHistoryMixin, ConflictSafeAdminMixin, ConcurrentModelAdmin, SimpleHistoryAdmin
 ):
-    list_display = ["title", "kind", "published_on", "department", "provenance", "is_excerpt"]
+    list_display = [
+        "title",
+        "kind",
+        "uin",
+        "published_on",
+        "publisher",
+        "provenance",
+        "is_excerpt",
+    ]
     list_filter = ["kind", "provenance", "is_excerpt", "department"]
     search_fields = ["title", "url", "uin", "answered_by", "text"]
     date_hierarchy = "published_on"

@@ -279,6 +279,9 @@ def odd_funding(curated):
         line = FundingLineFactory(commitment=casey, purpose=payload, recipient=payload,
                                   period=payload[:50], note=payload)  # fmt: skip
         CitationFactory(commitment=casey, funding_line=line, source=source, quote=payload)
+        correct(casey, payload)
+    for commitment in Commitment.objects.published():  # a correction on every filtered set
+        correct(commitment, "Zoë’s £ “quote”\nsecond line")
 
 
 def both_paths(dataset, params=None, on=None):
@@ -499,7 +502,8 @@ def payload_records():
 def correct(commitment, text: str) -> Correction:
     """A published correction of the commitment's title, with `text` in every text field."""
     return Correction.objects.create(
-        commitment=commitment, change=commitment.pk, corrected_on=datetime.date(2025, 2, 1),
+        commitment=commitment, change=Correction.objects.count() + 1,
+        corrected_on=datetime.date(2025, 2, 1),
         record=text, record_url=commitment.get_absolute_url(), field=text, before=text,
         after=text, reason=text,
     )  # fmt: skip
