@@ -122,6 +122,11 @@ class SourceDocument(models.Model):
         help_text="Name of the file the importer read this text from.",
     )
     notes = PlainTextField(blank=True, help_text="Editors' notes on this source's reliability.")
+    is_holding_answer = models.BooleanField(
+        default=False,
+        help_text="A holding answer (“I will reply as soon as possible”): replaced by the "
+        "substantive answer when Parliament publishes it.",
+    )
 
     version = IntegerVersionField()
     history = HistoricalRecords()
@@ -211,3 +216,22 @@ class SourceDocument(models.Model):
     def contains_quote(self, quote: str) -> bool:
         """True when `quote` appears in the stored text (see sources.text for the rule)."""
         return contains_quote(self.text, quote)
+
+
+class WatchTerm(models.Model):
+    """Words watch_parliament searches Parliament's written answers for."""
+
+    term = PlainCharField(max_length=100, unique=True)
+    active = models.BooleanField(default=True)
+    checked_through = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Answers up to this date were fetched by a run that completed; the next run "
+        "asks for answers from this date on.",
+    )
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term

@@ -15,6 +15,16 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 # Where the Django admin lives; set a non-default path in production.
 ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 
+# Parliament's public APIs (watch_parliament); tests point them at a local server.
+PARLIAMENT_QUESTIONS_API = env.str(
+    "PARLIAMENT_QUESTIONS_API", default="https://questions-statements-api.parliament.uk"
+)
+PARLIAMENT_USER_AGENT = env.str(
+    "PARLIAMENT_USER_AGENT",
+    default="grooming-gangs-commitments-tracker/1.0 (public accountability tracker; "
+    "watch_parliament)",
+)
+
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }

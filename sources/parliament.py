@@ -1,0 +1,246 @@
+"""Parliament's Written Questions API, read as the tracker needs it.
+
+`Client` speaks HTTP (timeouts, retries with backoff on connection errors and 5xx, 429 honoured
+with its Retry-After, an honest User-Agent, a bounded number of pages); `written_answer()`
+turns one question of the API's JSON into an `Answer`, refusing any shape it does not expect;
+`html_to_text()` turns an answer's HTML into the plain text the tracker stores and quotes.
+
+The API (https://questions-statements-api.parliament.uk/index.html): the list endpoint
+`/api/writtenquestions/questions` pages with `skip`/`take` and cuts long answers short; the
+detail endpoint `/api/writtenquestions/questions/{id}` gives the whole answer.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import requests
+from bs4 import BeautifulSoup
+from django.conf import settings
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .text import normalise_line_breaks
+
+QUESTIONS = "/api/writtenquestions/questions"
+PAGE_SIZE = 50
+WEBSITE = "https://questions-statements.parliament.uk/written-questions/detail"
+
+
+class ParliamentError(Exception):
+    """A request that failed, or a response the tracker cannot read; names the URL."""
+
+    def __init__(self, url: str, problem: str):
+        super().__init__(f"{url}: {problem}")
+        self.url, self.problem = url, problem
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One written question and its answer, as the API gives them."""
+
+    id: int
+    uin: str
+    house: str
+    heading: str
+    question_text: str
+    asked_on: datetime.date
+    asked_by: str
+    answering_body: str
+    answered_on: datetime.date | None
+    answered_by: str
+    answer_html: str
+    is_holding: bool
+    is_correction: bool
+    corrected_on: datetime.date | None
+    is_withdrawn: bool
+    grouped_uins: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        """The question's page on Parliament's website (what a capture of it is filed under)."""
+        return f"{WEBSITE}/{self.asked_on.isoformat()}/{self.uin}"
+
+    @property
+    def answer_text(self) -> str:
+        return html_to_text(self.answer_html)
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_on is not None and bool(self.answer_html.strip())
+
+
+# -- reading the JSON -------------------------------------------------------------------------
+
+
+def _field(value: dict, name: str, kind, url: str, *, optional: bool = False):
+    if name not in value or (value[name] is None and not optional):
+        raise ParliamentError(url, f"unexpected shape: no {name!r} in the question")
+    found = value[name]
+    if found is not None and not isinstance(found, kind):
+        raise ParliamentError(url, f"unexpected shape: {name!r} is {type(found).__name__}")
+    return found
+
+
+def _date(value: dict, name: str, url: str, *, optional: bool = False) -> datetime.date | None:
+    raw = _field(value, name, str, url, optional=optional)
+    if raw is None:
+        return None
+    try:
+        return datetime.datetime.fromisoformat(raw).date()
+    except ValueError:
+        raise ParliamentError(url, f"unexpected shape: {name!r} is not a date: {raw!r}") from None
+
+
+def _member(value: dict, name: str, url: str) -> str:
+    member = value.get(name)
+    if member is None:
+        return ""
+    if not isinstance(member, dict):
+        raise ParliamentError(url, f"unexpected shape: {name!r} is not a member")
+    return str(member.get("name") or member.get("listAs") or "")
+
+
+def written_answer(value: dict, url: str) -> Answer:
+    """The `value` of one question from the API; ParliamentError for any other shape."""
+    if not isinstance(value, dict):
+        raise ParliamentError(url, "unexpected shape: a question is not an object")
+    grouped = _field(value, "groupedQuestions", list, url, optional=True) or []
+    return Answer(
+        id=_field(value, "id", int, url),
+        uin=str(_field(value, "uin", str, url)).strip(),
+        house=_field(value, "house", str, url),
+        heading=(_field(value, "heading", str, url, optional=True) or "").strip(),
+        question_text=_field(value, "questionText", str, url).strip(),
+        asked_on=_date(value, "dateTabled", url),
+        asked_by=_member(value, "askingMember", url),
+        answering_body=_field(value, "answeringBodyName", str, url, optional=True) or "",
+        answered_on=_date(value, "dateAnswered", url, optional=True),
+        answered_by=_member(value, "answeringMember", url),
+        answer_html=_field(value, "answerText", str, url, optional=True) or "",
+        is_holding=bool(_field(value, "answerIsHolding", bool, url, optional=True)),
+        is_correction=bool(_field(value, "answerIsCorrection", bool, url, optional=True)),
+        corrected_on=_date(value, "dateAnswerCorrected", url, optional=True),
+        is_withdrawn=bool(_field(value, "isWithdrawn", bool, url, optional=True)),
+        grouped_uins=tuple(str(uin) for uin in grouped),
+    )
+
+
+# -- HTML to text ------------------------------------------------------------------------------
+
+_BLOCKS = ["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table"]
+
+
+def html_to_text(html: str) -> str:
+    """An answer's HTML as plain text: entities decoded, one paragraph a block, list items
+    marked "•", table cells separated by tabs, line breaks kept."""
+    if not html.strip():
+        return ""
+    soup = BeautifulSoup(html, "lxml")
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for item in soup.find_all("li"):
+        item.insert(0, "• ")
+    for cell in soup.find_all(["td", "th"]):
+        cell.append("\t")
+    for block in soup.find_all(_BLOCKS):
+        block.insert_before("\n\n")
+        block.append("\n\n")
+    text = normalise_line_breaks(soup.get_text())
+    lines = [" ".join(line.replace("\xa0", " ").split()) for line in text.split("\n")]
+    paragraphs, current = [], []
+    for line in [*lines, ""]:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    return "\n\n".join(paragraphs)
+
+
+# -- HTTP --------------------------------------------------------------------------------------
+
+
+class Client:
+    """Reads the Written Questions API at `base_url` (settings.PARLIAMENT_QUESTIONS_API)."""
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        timeout: tuple[float, float] = (5.0, 30.0),
+        retries: int = 4,
+        backoff: float = 0.5,
+        max_pages: int = 40,
+    ):
+        self.base_url = (base_url or settings.PARLIAMENT_QUESTIONS_API).rstrip("/")
+        self.timeout, self.max_pages = timeout, max_pages
+        retry = Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            backoff_factor=backoff,
+            backoff_max=60,
+            status_forcelist=(429, 500, 502, 503, 504),
+            allowed_methods=frozenset({"GET"}),
+            respect_retry_after_header=True,
+            raise_on_status=False,
+        )
+        self.session = requests.Session()
+        self.session.mount("http://", HTTPAdapter(max_retries=retry))
+        self.session.mount("https://", HTTPAdapter(max_retries=retry))
+        self.session.headers["User-Agent"] = settings.PARLIAMENT_USER_AGENT
+        self.session.headers["Accept"] = "application/json"
+
+    def get(self, path: str, params: dict | None = None) -> dict:
+        url = self.base_url + path
+        try:
+            response = self.session.get(url, params=params, timeout=self.timeout)
+        except requests.RequestException as error:
+            raise ParliamentError(
+                url, f"no answer after retries ({type(error).__name__})"
+            ) from error
+        if response.status_code != 200:
+            raise ParliamentError(response.url, f"HTTP {response.status_code} after retries")
+        try:
+            data = response.json()
+        except ValueError:
+            raise ParliamentError(response.url, "malformed JSON") from None
+        if not isinstance(data, dict):
+            raise ParliamentError(response.url, "unexpected shape: not a JSON object")
+        return data
+
+    def answered_since(self, term: str, since: datetime.date) -> Iterator[tuple[int, str]]:
+        """(id, list URL) of each question matching `term` answered on or after `since`, page
+        by page; at most `max_pages` pages (ParliamentError beyond: narrow the dates)."""
+        params = {
+            "searchTerm": term,
+            "answeredWhenFrom": since.isoformat(),
+            "answered": "Answered",
+            "take": PAGE_SIZE,
+        }
+        skip = 0
+        for _page in range(self.max_pages):
+            data = self.get(QUESTIONS, {**params, "skip": skip})
+            url = f"{self.base_url}{QUESTIONS}?searchTerm={term}&skip={skip}"
+            results, total = data.get("results"), data.get("totalResults")
+            if not isinstance(results, list) or not isinstance(total, int):
+                raise ParliamentError(url, "unexpected shape: no results or totalResults")
+            for result in results:
+                value = result.get("value") if isinstance(result, dict) else None
+                if not isinstance(value, dict) or not isinstance(value.get("id"), int):
+                    raise ParliamentError(url, "unexpected shape: a result has no value.id")
+                yield value["id"], url
+            skip += len(results)
+            if not results or skip >= total:
+                return
+        raise ParliamentError(url, f"more than {self.max_pages} pages: narrow the dates")
+
+    def answer(self, question_id: int) -> Answer:
+        """One question with its whole answer."""
+        path = f"{QUESTIONS}/{question_id}"
+        data = self.get(path, {"expandMember": "true"})
+        return written_answer(data.get("value"), self.base_url + path)

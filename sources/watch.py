@@ -1,0 +1,212 @@
+"""Bring new written answers in from Parliament: each answered question matching a watch term
+is stored as a SourceDocument (primary provenance, its official URL), once.
+
+- A question seen again with the same answer changes nothing.
+- A corrected answer, or the substantive answer to a question stored with a holding answer,
+  replaces the stored text (the old one stays in the record's history), unless a citation of
+  the source would no longer find its quote: then nothing is written and the citations are
+  listed (as the importer's `--update` does).
+- A withdrawn question is not stored.
+- A question already stored from a capture (same official URL, or the same UIN asked on the
+  same day) is the same source: never a duplicate.
+
+Each question is written in its own transaction: a failure part-way keeps what was complete,
+and a term's `checked_through` date only moves once all its questions were read, so the next
+run resumes from there.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .importing import CREATED, REFUSED, UNCHANGED, UPDATED
+from .models import Provenance, SourceDocument, SourceKind, WatchTerm
+from .parliament import Answer, Client, ParliamentError
+from .text import normalise
+
+WITHDRAWN, FAILED = "withdrawn", "failed"
+FIRST_LOOK_DAYS = 30  # how far back a term never checked looks
+
+
+@dataclass
+class Outcome:
+    """What happened to one question."""
+
+    status: str
+    url: str
+    reason: str = ""
+    source: SourceDocument | None = None
+    failing_citations: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "status": self.status,
+            "url": self.url,
+            "reason": self.reason or None,
+            "source_id": self.source.pk if self.source is not None else None,
+            "failing_citations": self.failing_citations,
+        }
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(o.status in (FAILED, REFUSED) for o in self.outcomes)
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+
+def source_text(answer: Answer) -> str:
+    """The text stored for an answer: heading, question, answer, each with who and when."""
+    asked = f"Question for {answer.answering_body or 'the Government'}, UIN {answer.uin}, "
+    asked += f"tabled on {answer.asked_on:%-d %B %Y}"
+    asked += f" by {answer.asked_by}" if answer.asked_by else ""
+    asked += f" (House of {answer.house}):" if answer.house in ("Commons", "Lords") else ":"
+    kind = "Holding answer" if answer.is_holding else "Answer"
+    given = f"{kind} given on {answer.answered_on:%-d %B %Y}"
+    given += f" by {answer.answered_by}:" if answer.answered_by else ":"
+    if answer.is_correction and answer.corrected_on:
+        given = f"Corrected answer, {answer.corrected_on:%-d %B %Y}. {given}"
+    parts = [answer.heading, asked, answer.question_text, given, answer.answer_text]
+    return "\n\n".join(part for part in parts if part)
+
+
+def _fields(answer: Answer, api_url: str) -> dict:
+    return {
+        "kind": SourceKind.WRITTEN_ANSWER,
+        "title": answer.heading or f"Written question {answer.uin}",
+        "publisher": "UK Parliament",
+        "department": answer.answering_body,
+        "provenance": Provenance.PRIMARY,
+        "uin": answer.uin,
+        "asked_on": answer.asked_on,
+        "answered_on": answer.answered_on,
+        "published_on": answer.answered_on,
+        "asked_by": answer.asked_by,
+        "answered_by": answer.answered_by,
+        "question_text": answer.question_text,
+        "answer_text": answer.answer_text,
+        "is_holding_answer": answer.is_holding,
+        "imported_from": api_url[:300],
+    }
+
+
+def stored_as(answer: Answer) -> SourceDocument | None:
+    """The source that already holds this question: by its official URL, else by its UIN and
+    the day it was tabled (a capture from another site)."""
+    return (
+        SourceDocument.objects.select_for_update()
+        .filter(
+            Q(url=answer.url)
+            | Q(kind=SourceKind.WRITTEN_ANSWER, uin__iexact=answer.uin, asked_on=answer.asked_on)
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def store(answer: Answer, api_url: str) -> Outcome:
+    """Store one answered question (see the module's rules), in its own transaction."""
+    if answer.is_withdrawn:
+        return Outcome(WITHDRAWN, answer.url, "the question was withdrawn")
+    if not answer.is_answered:
+        return Outcome(UNCHANGED, answer.url, "not answered yet")
+    with transaction.atomic():
+        existing = stored_as(answer)
+        if existing is not None and _same_answer(existing, answer):
+            return Outcome(UNCHANGED, answer.url, "", existing)
+        text = source_text(answer)
+        if existing is None:
+            source = SourceDocument(url=answer.url, text=text, captured_at=timezone.now())
+            for name, value in _fields(answer, api_url).items():
+                setattr(source, name, value)
+            source.full_clean()
+            source.save()
+            note = "a holding answer" if answer.is_holding else ""
+            return Outcome(CREATED, answer.url, note, source)
+        broken = existing.citations_broken_by(text)
+        if broken:
+            return Outcome(
+                REFUSED,
+                answer.url,
+                f"the new answer would break {len(broken)} citation(s) of source "
+                f"#{existing.pk}; the stored text is kept",
+                existing,
+                broken,
+            )
+        why = "a corrected answer" if answer.is_correction else "the substantive answer"
+        if not existing.is_holding_answer and not answer.is_correction:
+            why = "a changed answer"
+        for name, value in _fields(answer, api_url).items():
+            setattr(existing, name, value)
+        existing.text, existing.captured_at = text, timezone.now()
+        existing._change_reason = f"Parliament published {why}"
+        existing.full_clean()
+        existing.save()
+        return Outcome(UPDATED, answer.url, why, existing)
+
+
+def _same_answer(source: SourceDocument, answer: Answer) -> bool:
+    if source.is_holding_answer != answer.is_holding:
+        return False
+    stored = normalise(source.answer_text or source.text)
+    return bool(stored) and normalise(answer.answer_text) in stored
+
+
+def watch(
+    client: Client,
+    *,
+    since: datetime.date | None = None,
+    dry_run: bool = False,
+    progress: Callable[[Outcome], None] | None = None,
+) -> Report:
+    """Fetch and store what is new for every active watch term."""
+    report, seen = Report(), set()
+    today = timezone.localdate()
+    for term in WatchTerm.objects.filter(active=True):
+        start = since or term.checked_through or today - datetime.timedelta(FIRST_LOOK_DAYS)
+        complete = True
+        try:
+            found = list(client.answered_since(term.term, start))
+        except ParliamentError as error:
+            report.outcomes.append(Outcome(FAILED, error.url, error.problem))
+            continue
+        for question_id, _list_url in found:
+            if question_id in seen:
+                continue
+            seen.add(question_id)
+            outcome = _one(client, question_id, dry_run)
+            complete &= outcome.status not in (FAILED, REFUSED)
+            report.outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+        if complete and not dry_run:
+            WatchTerm.objects.filter(pk=term.pk).update(checked_through=today)
+    return report
+
+
+def _one(client: Client, question_id: int, dry_run: bool) -> Outcome:
+    try:
+        answer = client.answer(question_id)
+    except ParliamentError as error:
+        return Outcome(FAILED, error.url, error.problem)
+    api_url = f"{client.base_url}/api/writtenquestions/questions/{question_id}"
+    try:
+        with transaction.atomic():
+            outcome = store(answer, api_url)
+            if dry_run:
+                transaction.set_rollback(True)
+    except ValidationError as error:
+        return Outcome(FAILED, answer.url, "; ".join(error.messages))
+    return outcome
