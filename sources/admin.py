@@ -11,7 +11,7 @@ from .admin_history import TidyHistoryMixin
 from .conflicts import ConflictSafeAdminMixin
 from .forms import SourceImportConfirmForm, SourceImportForm
 from .importing import REFUSED, UNCHANGED, UPDATED, import_document
-from .models import SourceDocument
+from .models import SourceDocument, WatchTerm
 from .parsing import parse
 
 RECORD = "Save it and record a development citing it"
@@ -192,3 +192,13 @@ def _labelled(name: str, value):
     elif isinstance(value, bool):
         value = "yes" if value else "no"
     return model_field.verbose_name, value
+
+
+@admin.register(WatchTerm)
+class WatchTermAdmin(admin.ModelAdmin):
+    """The words watch_parliament searches written answers for."""
+
+    list_display = ["term", "active", "checked_through"]
+    list_editable = ["active"]
+    search_fields = ["term"]
+    readonly_fields = ["checked_through"]

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from commitments.models import Status
 from desk.models import Draft
+from sources.models import WatchTerm
 from tests.commitments.factories import (
     AnnouncementFactory,
     CommitmentFactory,
@@ -49,6 +50,7 @@ def rows(editor, admin_user):
         "citation": public_event.citations.first(),
         "link": CommitmentLinkFactory(from_commitment=public, to_commitment=private),
         "source": SourceDocumentFactory(),
+        "term": WatchTerm.objects.first(),
         "draft": Draft.objects.create(
             commitment=public, announcement={"date": "2025-02-01"}, citations=[], author=editor
         ),
@@ -102,6 +104,7 @@ def matrix(rows) -> dict[str, dict]:
         "commitmentlink": rows["link"],
         "sourcedocument": rows["source"],
         "draft": rows["draft"],
+        "watchterm": rows["term"],
     }
     for model, model_admin in admin.site._registry.items():
         label = f"{model._meta.app_label}_{model._meta.model_name}"

@@ -54,6 +54,7 @@ def roles(live_server):
     for module, function in (
         ("commitments.migrations.0002_editors_group", "create_editors_group"),
         ("desk.migrations.0002_roles", "create_roles"),
+        ("desk.migrations.0003_watch_terms", "grant"),
     ):
         getattr(importlib.import_module(module), function)(Registry, None)
 

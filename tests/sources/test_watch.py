@@ -167,7 +167,9 @@ def test_429_waits_for_retry_after(server, client, one_term):
     server.reply(f"{LIST}/1801", Reply(question()))
     report = watch(client, since=datetime.date(2025, 6, 1))
     assert [o.status for o in report.outcomes] == ["created"]
-    first, second = [at for at, r in zip(server.times, server.requests) if r.path == LIST]
+    first, second = [
+        at for at, r in zip(server.times, server.requests, strict=True) if r.path == LIST
+    ]
     assert second - first >= 1  # Retry-After: 1 honoured
 
 
