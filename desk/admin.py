@@ -14,10 +14,19 @@ from django.utils.text import Truncator
 
 from commitments.models import Commitment
 from sources.admin_errors import error_items
-from sources.models import SourceDocument
+from sources.models import SourceDocument, WatchTerm
 
 from .forms import DevelopmentForm, ProposalForm, QuoteFormSet, change_form_class
-from .models import CHANGEABLE, Draft, DraftKind, DraftState, describe_record
+from .models import (
+    CHANGEABLE,
+    Draft,
+    DraftKind,
+    DraftState,
+    InboxItem,
+    InboxState,
+    describe_record,
+)
+from .suggest import Corpus
 
 
 def error_summary(form, quotes, effect=None) -> list[dict]:
@@ -30,17 +39,18 @@ def error_summary(form, quotes, effect=None) -> list[dict]:
 
 
 class StateFilter(admin.SimpleListFilter):
-    """By state, showing what awaits review unless asked otherwise."""
+    """By state, showing what waits (`default`) unless asked otherwise."""
 
     title = "state"
     parameter_name = "state"
     ALL = "all"
+    states, default = DraftState, DraftState.PENDING
 
     def lookups(self, request, model_admin):
-        return [*DraftState.choices, (self.ALL, "All")]
+        return [*self.states.choices, (self.ALL, "All")]
 
     def value(self):
-        return super().value() or DraftState.PENDING
+        return super().value() or self.default
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -110,6 +120,13 @@ class DraftAdmin(admin.ModelAdmin):
                 effect = draft.effect()
                 if "save" in request.POST and not effect.errors:
                     draft.save()
+                    InboxItem.objects.filter(
+                        source__in=[c["source"] for c in draft.citations], state=InboxState.NEW
+                    ).update(
+                        state=InboxState.RECORDED,
+                        handled_by=request.user,
+                        handled_at=timezone.now(),
+                    )
                     messages.success(
                         request,
                         "Saved as a draft. Nothing is public until a reviewer other than you "
@@ -330,3 +347,89 @@ def describe(effect) -> str:
     if effect.public_after and not effect.event_shown:
         parts.append("the event does not show today")
     return "; ".join(parts) or "Adds to the timeline; status and deadline unchanged"
+
+
+def snippet(source: SourceDocument, terms: list[str], width: int = 110) -> dict:
+    """The words around the first watch term found in the source: before, match, after."""
+    text = " ".join((source.answer_text or source.text).split())
+    lowered = text.lower()
+    found = [(lowered.find(term.lower()), term) for term in terms]
+    found = [(at, term) for at, term in found if at >= 0]
+    if not found:
+        return {"before": text[: 2 * width], "match": "", "after": ""}
+    at, term = min(found)
+    end = at + len(term)
+    before = ("…" if at > width else "") + text[max(0, at - width) : at]
+    after = text[end : end + width] + ("…" if end + width < len(text) else "")
+    return {"before": before, "match": text[at:end], "after": after}
+
+
+class InboxStateFilter(StateFilter):
+    states, default = InboxState, InboxState.NEW
+
+
+@admin.register(InboxItem)
+class InboxItemAdmin(admin.ModelAdmin):
+    """New material from Parliament, newest first, each with up to three suggested
+    commitments and the words that matched."""
+
+    list_display = ["heading", "facts", "state"]
+    list_filter = [InboxStateFilter]
+    list_per_page = 20
+    search_fields = ["source__title", "source__uin", "source__text"]
+    list_select_related = ["source"]
+    change_list_template = "admin/desk/inboxitem/change_list.html"
+
+    @admin.display(description="answer", ordering="source__title")
+    def heading(self, item):
+        return item.source.label
+
+    @admin.display(description="house, dates, minister")
+    def facts(self, item):
+        source = item.source
+        parts = [f"UIN {source.uin}" if source.uin else "", source.department]
+        if source.asked_on:
+            parts.append(f"asked {source.asked_on:%-d %b %Y}")
+        if source.answered_on:
+            parts.append(f"answered {source.answered_on:%-d %b %Y}")
+        if source.answered_by:
+            parts.append(f"by {source.answered_by}")
+        return " · ".join(part for part in parts if part)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if hasattr(response, "context_data") and "cl" in response.context_data:
+            corpus = Corpus.build()
+            terms = list(WatchTerm.objects.filter(active=True).values_list("term", flat=True))
+            response.context_data["cards"] = [
+                {
+                    "item": item,
+                    "snippet": snippet(item.source, terms),
+                    "suggestions": corpus.suggest(item.source),
+                    "record": reverse("admin:desk_draft_add"),
+                }
+                for item in response.context_data["cl"].result_list
+            ]
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        item = get_object_or_404(InboxItem.objects.select_related("source"), pk=object_id)
+        if request.method == "POST":
+            if not self.has_change_permission(request, item):
+                raise PermissionDenied
+            reason = request.POST.get("because", "").strip()
+            if not reason:
+                messages.error(request, "Say why it is dismissed, so the next editor knows.")
+            else:
+                item.state, item.dismissed_because = InboxState.DISMISSED, reason
+                item.handled_by, item.handled_at = request.user, timezone.now()
+                item.save()
+                messages.success(request, f"Dismissed: {item.source.label}.")
+                return redirect("admin:desk_inboxitem_changelist")
+        return redirect(f"{reverse('admin:desk_inboxitem_changelist')}?q={item.source.uin}")
+
+    def has_add_permission(self, request):
+        return False  # items arrive from watch_parliament
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # dismiss, with a reason

@@ -522,3 +522,40 @@ class Draft(models.Model):
         )
         self.review_note = note
         self.save()
+
+
+class InboxState(models.TextChoices):
+    NEW = "new", "New"
+    RECORDED = "recorded", "Recorded as a development"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class InboxItem(models.Model):
+    """A source Parliament's API brought in (sources.watch): waits for an editor to record
+    what it changes, or to dismiss it with a reason."""
+
+    source = models.OneToOneField(
+        SourceDocument, on_delete=models.CASCADE, related_name="inbox_item"
+    )
+    why = models.CharField(max_length=100, help_text="A new answer, a corrected answer…")
+    arrived_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=20, choices=InboxState.choices, default=InboxState.NEW)
+    dismissed_because = PlainTextField(blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-arrived_at", "-pk"]
+        verbose_name = "inbox item"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state=InboxState.DISMISSED) | ~Q(dismissed_because=""),
+                name="desk_inboxitem_dismissed_says_why",
+                violation_error_message="Say why it is dismissed.",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.source)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .importing import CREATED, REFUSED, UNCHANGED, UPDATED
@@ -32,6 +33,10 @@ from .parliament import Answer, Client, ParliamentError
 from .text import normalise
 
 WITHDRAWN, FAILED = "withdrawn", "failed"
+
+# Sent when an answer is stored new or replaced (in the same transaction): the editors' desk
+# puts it in its inbox. Arguments: `source`, `why` ("a new answer", "a corrected answer"...).
+answer_arrived = Signal()
 FIRST_LOOK_DAYS = 30  # how far back a term never checked looks
 
 
@@ -134,6 +139,7 @@ def store(answer: Answer, api_url: str) -> Outcome:
             source.full_clean()
             source.save()
             note = "a holding answer" if answer.is_holding else ""
+            answer_arrived.send(SourceDocument, source=source, why=note or "a new answer")
             return Outcome(CREATED, answer.url, note, source)
         broken = existing.citations_broken_by(text)
         if broken:
@@ -154,6 +160,7 @@ def store(answer: Answer, api_url: str) -> Outcome:
         existing._change_reason = f"Parliament published {why}"
         existing.full_clean()
         existing.save()
+        answer_arrived.send(SourceDocument, source=existing, why=why)
         return Outcome(UPDATED, answer.url, why, existing)
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from commitments.models import Status
-from desk.models import Draft
+from desk.models import Draft, InboxItem
 from sources.models import WatchTerm
 from tests.commitments.factories import (
     AnnouncementFactory,
@@ -51,6 +51,7 @@ def rows(editor, admin_user):
         "link": CommitmentLinkFactory(from_commitment=public, to_commitment=private),
         "source": SourceDocumentFactory(),
         "term": WatchTerm.objects.first(),
+        "inbox": InboxItem.objects.create(source=SourceDocumentFactory(), why="a new answer"),
         "draft": Draft.objects.create(
             commitment=public, announcement={"date": "2025-02-01"}, citations=[], author=editor
         ),
@@ -93,6 +94,10 @@ def matrix(rows) -> dict[str, dict]:
         url("commitments_commitmentlink_delete", rows["link"].pk): EVERYONE,
         url("sources_sourcedocument_delete", rows["source"].pk): NOBODY_BUT_SUPERUSER,
         url("desk_draft_delete", rows["draft"].pk): staff(DENIED, DENIED, DENIED),
+        # Inbox items arrive from watch_parliament; an item's page is its card in the list.
+        url("desk_inboxitem_add"): staff(DENIED, DENIED, DENIED),
+        url("desk_inboxitem_change", rows["inbox"].pk): staff(LOGIN, LOGIN, LOGIN),
+        url("desk_inboxitem_delete", rows["inbox"].pk): staff(DENIED, DENIED, DENIED),
         # Citations come only through drafts.
         url("commitments_citation_add"): NOBODY_BUT_SUPERUSER,
     }
@@ -105,6 +110,7 @@ def matrix(rows) -> dict[str, dict]:
         "sourcedocument": rows["source"],
         "draft": rows["draft"],
         "watchterm": rows["term"],
+        "inboxitem": rows["inbox"],
     }
     for model, model_admin in admin.site._registry.items():
         label = f"{model._meta.app_label}_{model._meta.model_name}"

@@ -1,0 +1,22 @@
+from django.dispatch import receiver
+from django.utils import timezone
+
+from sources.watch import answer_arrived
+
+from .models import InboxItem, InboxState
+
+
+@receiver(answer_arrived, dispatch_uid="desk-inbox")
+def into_the_inbox(sender, source, why, **kwargs) -> None:
+    """A new or changed answer waits in the inbox (again, if it had been handled)."""
+    InboxItem.objects.update_or_create(
+        source=source,
+        defaults={
+            "why": why,
+            "arrived_at": timezone.now(),
+            "state": InboxState.NEW,
+            "dismissed_because": "",
+            "handled_by": None,
+            "handled_at": None,
+        },
+    )
