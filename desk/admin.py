@@ -1,5 +1,6 @@
-"""The editors' desk in the admin: record a development (one form, one save, previewed), and
-review drafts (publish or send back; never one's own)."""
+"""The editors' desk in the admin: record a development (one form, one save, previewed),
+propose a change to a published record (update or correction, with a reason), review drafts
+(publish or send back; never one's own), and the inbox of what watch_parliament brought in."""
 
 from django import forms
 from django.apps import apps
