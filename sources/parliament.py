@@ -1,9 +1,10 @@
-"""Parliament's Written Questions API, read as the tracker needs it.
+"""Parliament's Written Questions and Statements API, read as the tracker needs it.
 
 `Client` speaks HTTP (timeouts, retries with backoff on connection errors and 5xx, 429 honoured
 with its Retry-After, an honest User-Agent, a bounded number of pages); `written_answer()`
 turns one question of the API's JSON into an `Answer`, refusing any shape it does not expect;
-`html_to_text()` turns an answer's HTML into the plain text the tracker stores and quotes.
+`written_statement()` does the same for a written ministerial statement; `html_to_text()` turns
+their HTML into the plain text the tracker stores and quotes.
 
 The API (https://questions-statements-api.parliament.uk/index.html): the list endpoint
 `/api/writtenquestions/questions` pages with `skip`/`take` and cuts long answers short; the
@@ -25,8 +26,10 @@ from urllib3.util.retry import Retry
 from .text import normalise_line_breaks
 
 QUESTIONS = "/api/writtenquestions/questions"
+STATEMENTS = "/api/writtenstatements/statements"
 PAGE_SIZE = 50
 WEBSITE = "https://questions-statements.parliament.uk/written-questions/detail"
+STATEMENT_PAGES = "https://questions-statements.parliament.uk/written-statements/detail"
 
 
 class ParliamentError(Exception):
@@ -72,12 +75,35 @@ class Answer:
         return self.answered_on is not None and bool(self.answer_html.strip())
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One written ministerial statement, as the API gives it."""
+
+    id: int
+    uin: str
+    house: str
+    title: str
+    made_on: datetime.date
+    made_by: str
+    role: str
+    answering_body: str
+    text_html: str
+
+    @property
+    def url(self) -> str:
+        return f"{STATEMENT_PAGES}/{self.made_on.isoformat()}/{self.uin}"
+
+    @property
+    def text(self) -> str:
+        return html_to_text(self.text_html)
+
+
 # -- reading the JSON -------------------------------------------------------------------------
 
 
 def _field(value: dict, name: str, kind, url: str, *, optional: bool = False):
     if name not in value or (value[name] is None and not optional):
-        raise ParliamentError(url, f"unexpected shape: no {name!r} in the question")
+        raise ParliamentError(url, f"unexpected shape: no {name!r} in the response")
     found = value[name]
     if found is not None and not isinstance(found, kind):
         raise ParliamentError(url, f"unexpected shape: {name!r} is {type(found).__name__}")
@@ -125,6 +151,23 @@ def written_answer(value: dict, url: str) -> Answer:
         corrected_on=_date(value, "dateAnswerCorrected", url, optional=True),
         is_withdrawn=bool(_field(value, "isWithdrawn", bool, url, optional=True)),
         grouped_uins=tuple(str(uin) for uin in grouped),
+    )
+
+
+def written_statement(value: dict, url: str) -> Statement:
+    """The `value` of one statement from the API; ParliamentError for any other shape."""
+    if not isinstance(value, dict):
+        raise ParliamentError(url, "unexpected shape: a statement is not an object")
+    return Statement(
+        id=_field(value, "id", int, url),
+        uin=str(_field(value, "uin", str, url)).strip(),
+        house=_field(value, "house", str, url),
+        title=_field(value, "title", str, url).strip(),
+        made_on=_date(value, "dateMade", url),
+        made_by=_member(value, "member", url),
+        role=_field(value, "memberRole", str, url, optional=True) or "",
+        answering_body=_field(value, "answeringBodyName", str, url, optional=True) or "",
+        text_html=_field(value, "text", str, url),
     )
 
 
@@ -214,18 +257,22 @@ class Client:
         return data
 
     def answered_since(self, term: str, since: datetime.date) -> Iterator[tuple[int, str]]:
-        """(id, list URL) of each question matching `term` answered on or after `since`, page
-        by page; at most `max_pages` pages (ParliamentError beyond: narrow the dates)."""
-        params = {
-            "searchTerm": term,
-            "answeredWhenFrom": since.isoformat(),
-            "answered": "Answered",
-            "take": PAGE_SIZE,
-        }
+        """(id, list URL) of each question matching `term` answered on or after `since`."""
+        params = {"answeredWhenFrom": since.isoformat(), "answered": "Answered"}
+        return self._ids(QUESTIONS, term, params)
+
+    def statements_since(self, term: str, since: datetime.date) -> Iterator[tuple[int, str]]:
+        """(id, list URL) of each written statement matching `term` made on or after `since`."""
+        return self._ids(STATEMENTS, term, {"madeWhenFrom": since.isoformat()})
+
+    def _ids(self, path: str, term: str, params: dict) -> Iterator[tuple[int, str]]:
+        """The ids of a list endpoint's results, page by page; at most `max_pages` pages
+        (ParliamentError beyond: narrow the dates)."""
+        params = {"searchTerm": term, **params, "take": PAGE_SIZE}
         skip = 0
         for _page in range(self.max_pages):
-            data = self.get(QUESTIONS, {**params, "skip": skip})
-            url = f"{self.base_url}{QUESTIONS}?searchTerm={term}&skip={skip}"
+            data = self.get(path, {**params, "skip": skip})
+            url = f"{self.base_url}{path}?searchTerm={term}&skip={skip}"
             results, total = data.get("results"), data.get("totalResults")
             if not isinstance(results, list) or not isinstance(total, int):
                 raise ParliamentError(url, "unexpected shape: no results or totalResults")
@@ -244,3 +291,9 @@ class Client:
         path = f"{QUESTIONS}/{question_id}"
         data = self.get(path, {"expandMember": "true"})
         return written_answer(data.get("value"), self.base_url + path)
+
+    def statement(self, statement_id: int) -> Statement:
+        """One written statement, whole."""
+        path = f"{STATEMENTS}/{statement_id}"
+        data = self.get(path, {"expandMember": "true"})
+        return written_statement(data.get("value"), self.base_url + path)

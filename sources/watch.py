@@ -1,5 +1,6 @@
-"""Bring new written answers in from Parliament: each answered question matching a watch term
-is stored as a SourceDocument (primary provenance, its official URL), once.
+"""Bring new written answers and written ministerial statements in from Parliament: each one
+matching a watch term is stored as a SourceDocument (primary provenance, its official URL),
+once.
 
 - A question seen again with the same answer changes nothing.
 - A corrected answer, or the substantive answer to a question stored with a holding answer,
@@ -29,7 +30,7 @@ from django.utils import timezone
 
 from .importing import CREATED, REFUSED, UNCHANGED, UPDATED
 from .models import Provenance, SourceDocument, SourceKind, WatchTerm
-from .parliament import Answer, Client, ParliamentError
+from .parliament import QUESTIONS, STATEMENTS, Answer, Client, ParliamentError, Statement
 from .text import normalise
 
 WITHDRAWN, FAILED = "withdrawn", "failed"
@@ -164,6 +165,63 @@ def store(answer: Answer, api_url: str) -> Outcome:
         return Outcome(UPDATED, answer.url, why, existing)
 
 
+def store_statement(statement: Statement, api_url: str) -> Outcome:
+    """Store one written ministerial statement, once; a changed text replaces the stored one
+    unless a citation would lose its quote (as for answers)."""
+    with transaction.atomic():
+        existing = (
+            SourceDocument.objects.select_for_update()
+            .filter(
+                Q(url=statement.url)
+                | Q(
+                    kind=SourceKind.WRITTEN_STATEMENT,
+                    uin__iexact=statement.uin,
+                    published_on=statement.made_on,
+                )
+            )
+            .order_by("pk")
+            .first()
+        )
+        body = statement.text
+        if existing is not None and normalise(body) in normalise(existing.text):
+            return Outcome(UNCHANGED, statement.url, "", existing)
+        made = f"Written statement {statement.uin}, made on {statement.made_on:%-d %B %Y}"
+        made += f" by {statement.made_by}" if statement.made_by else ""
+        made += f", {statement.role}" if statement.role else ""
+        text = "\n\n".join(part for part in (statement.title, made + ":", body) if part)
+        fields = {
+            "kind": SourceKind.WRITTEN_STATEMENT,
+            "title": statement.title or f"Written statement {statement.uin}",
+            "publisher": "UK Parliament",
+            "department": statement.answering_body,
+            "provenance": Provenance.PRIMARY,
+            "uin": statement.uin,
+            "published_on": statement.made_on,
+            "answered_by": statement.made_by,
+            "imported_from": api_url[:300],
+        }
+        if existing is None:
+            source = SourceDocument(url=statement.url, text=text, captured_at=timezone.now())
+            for name, value in fields.items():
+                setattr(source, name, value)
+            source.full_clean()
+            source.save()
+            answer_arrived.send(SourceDocument, source=source, why="a new written statement")
+            return Outcome(CREATED, statement.url, "", source)
+        broken = existing.citations_broken_by(text)
+        if broken:
+            reason = f"the new text would break {len(broken)} citation(s) of source #{existing.pk}"
+            return Outcome(REFUSED, statement.url, reason, existing, broken)
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.text, existing.captured_at = text, timezone.now()
+        existing._change_reason = "Parliament published a changed statement"
+        existing.full_clean()
+        existing.save()
+        answer_arrived.send(SourceDocument, source=existing, why="a changed written statement")
+        return Outcome(UPDATED, statement.url, "a changed statement", existing)
+
+
 def _same_answer(source: SourceDocument, answer: Answer) -> bool:
     if source.is_holding_answer != answer.is_holding:
         return False
@@ -184,36 +242,44 @@ def watch(
     for term in WatchTerm.objects.filter(active=True):
         start = since or term.checked_through or today - datetime.timedelta(FIRST_LOOK_DAYS)
         complete = True
-        try:
-            found = list(client.answered_since(term.term, start))
-        except ParliamentError as error:
-            report.outcomes.append(Outcome(FAILED, error.url, error.problem))
-            continue
-        for question_id, _list_url in found:
-            if question_id in seen:
+        for kind, listing in (
+            ("question", client.answered_since),
+            ("statement", client.statements_since),
+        ):
+            try:
+                found = list(listing(term.term, start))
+            except ParliamentError as error:
+                report.outcomes.append(Outcome(FAILED, error.url, error.problem))
+                complete = False
                 continue
-            seen.add(question_id)
-            outcome = _one(client, question_id, dry_run)
-            complete &= outcome.status not in (FAILED, REFUSED)
-            report.outcomes.append(outcome)
-            if progress:
-                progress(outcome)
+            for item_id, _list_url in found:
+                if (kind, item_id) in seen:
+                    continue
+                seen.add((kind, item_id))
+                outcome = _one(client, kind, item_id, dry_run)
+                complete &= outcome.status not in (FAILED, REFUSED)
+                report.outcomes.append(outcome)
+                if progress:
+                    progress(outcome)
         if complete and not dry_run:
             WatchTerm.objects.filter(pk=term.pk).update(checked_through=today)
     return report
 
 
-def _one(client: Client, question_id: int, dry_run: bool) -> Outcome:
+def _one(client: Client, kind: str, item_id: int, dry_run: bool) -> Outcome:
+    fetch, save, path = {
+        "question": (client.answer, store, QUESTIONS),
+        "statement": (client.statement, store_statement, STATEMENTS),
+    }[kind]
     try:
-        answer = client.answer(question_id)
+        item = fetch(item_id)
     except ParliamentError as error:
         return Outcome(FAILED, error.url, error.problem)
-    api_url = f"{client.base_url}/api/writtenquestions/questions/{question_id}"
     try:
         with transaction.atomic():
-            outcome = store(answer, api_url)
+            outcome = save(item, f"{client.base_url}{path}/{item_id}")
             if dry_run:
                 transaction.set_rollback(True)
     except ValidationError as error:
-        return Outcome(FAILED, answer.url, "; ".join(error.messages))
+        return Outcome(FAILED, item.url, "; ".join(error.messages))
     return outcome

@@ -31,6 +31,9 @@ class ParliamentServer:
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        nothing = Reply({"totalResults": 0, "results": []})
+        for listing in ("/api/writtenquestions/questions", "/api/writtenstatements/statements"):
+            self.sticky[f"{listing}?skip=0"] = nothing  # until a test says otherwise
 
     def start(self) -> ParliamentServer:
         self._thread.start()
@@ -53,7 +56,7 @@ class ParliamentServer:
         self.times.append(time.monotonic())
         self.requests.append(request)
         key = request.path
-        if request.path.endswith("/questions") and "skip" in request.args:
+        if "skip" in request.args:
             key = f"{request.path}?skip={request.args['skip']}"
         queue = self.replies.get(key)
         reply = queue.popleft() if queue else self.sticky.get(key)

@@ -191,7 +191,7 @@ def test_malformed_json_or_an_unexpected_shape_is_reported_with_its_url(server, 
     report = watch(client, since=datetime.date(2025, 6, 1))
     assert [(o.status, o.reason) for o in report.outcomes] == [
         ("failed", "malformed JSON"),
-        ("failed", "unexpected shape: no 'questionText' in the question"),
+        ("failed", "unexpected shape: no 'questionText' in the response"),
     ]
     assert report.outcomes[0].url.endswith("/questions/1?expandMember=true")
     assert SourceDocument.objects.count() == 0
@@ -333,3 +333,64 @@ def test_the_text_stored_names_who_asked_and_answered():
     text = source_text(answer)
     assert text.startswith("Offences against Children\n\nQuestion for Home Office, UIN 62612")
     assert "Answer given on 2 July 2025 by Jess Phillips:" in text
+
+
+STATEMENTS = "/api/writtenstatements/statements"
+
+
+def statement(sid=501, **changes) -> dict:
+    """A written ministerial statement as GET /api/writtenstatements/statements/{id} gives it
+    (the shape of the API's StatementsViewModel)."""
+    value = {
+        "id": sid,
+        "memberId": 4038,
+        "member": {"id": 4038, "name": "Jess Phillips", "listAs": "Phillips, Jess"},
+        "memberRole": "Parliamentary Under-Secretary (Home Office)",
+        "uin": "HCWS700",
+        "answeringBodyId": 1,
+        "answeringBodyName": "Home Office",
+        "title": "Tackling child sexual exploitation",
+        "text": "<p>Today I am updating the House on group-based child sexual exploitation.</p>"
+        "<ul><li>the national audit</li><li>local inquiries</li></ul>",
+        "house": "Commons",
+        "dateMade": "2025-06-16T00:00:00",
+        "noticeNumber": 1,
+        "hasAttachments": False,
+        "attachments": [],
+        "hasLinkedStatements": False,
+        "linkedStatements": [],
+    }
+    return {"value": {**value, **changes}, "links": []}
+
+
+def test_a_written_statement_is_stored_once(server, client, one_term):
+    server.reply(
+        f"{STATEMENTS}?skip=0", forever=Reply({"totalResults": 1, "results": [statement()]})
+    )
+    server.reply(f"{STATEMENTS}/501", forever=Reply(statement()))
+    first = watch(client, since=datetime.date(2025, 6, 1))
+    assert [o.status for o in first.outcomes] == ["created"]
+    source = SourceDocument.objects.get()
+    assert source.url == (
+        "https://questions-statements.parliament.uk/written-statements/detail/2025-06-16/HCWS700"
+    )
+    assert (source.kind, source.uin, source.published_on, source.answered_by) == (
+        "written_statement", "HCWS700", datetime.date(2025, 6, 16), "Jess Phillips",
+    )  # fmt: skip
+    assert "• the national audit" in source.text
+    again = watch(client, since=datetime.date(2025, 6, 1))
+    assert [o.status for o in again.outcomes] == ["unchanged"]
+    assert SourceDocument.objects.count() == 1
+
+
+def test_a_statement_missing_its_text_is_refused_with_its_url(server, client, one_term):
+    broken = statement()
+    del broken["value"]["text"]
+    server.reply(f"{STATEMENTS}?skip=0", Reply({"totalResults": 1, "results": [statement()]}))
+    server.reply(f"{STATEMENTS}/501", Reply(broken))
+    report = watch(client, since=datetime.date(2025, 6, 1))
+    assert [(o.status, o.reason) for o in report.outcomes] == [
+        ("failed", "unexpected shape: no 'text' in the response")
+    ]
+    assert "/writtenstatements/statements/501" in report.outcomes[0].url
+    assert not SourceDocument.objects.exists()
