@@ -122,6 +122,11 @@ class SourceDocument(models.Model):
         help_text="Name of the file the importer read this text from.",
     )
     notes = PlainTextField(blank=True, help_text="Editors' notes on this source's reliability.")
+    answer_corrected_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When Parliament published a correction of this answer, if it did.",
+    )
     is_holding_answer = models.BooleanField(
         default=False,
         help_text="A holding answer (“I will reply as soon as possible”): replaced by the "

@@ -256,16 +256,17 @@ class Client:
             raise ParliamentError(response.url, "unexpected shape: not a JSON object")
         return data
 
-    def answered_since(self, term: str, since: datetime.date) -> Iterator[tuple[int, str]]:
-        """(id, list URL) of each question matching `term` answered on or after `since`."""
+    def answered_since(self, term: str, since: datetime.date) -> Iterator[tuple[int, dict]]:
+        """(id, summary) of each question matching `term` answered on or after `since` (the
+        summary is the list's `value`: its answer cut short, its dates and flags whole)."""
         params = {"answeredWhenFrom": since.isoformat(), "answered": "Answered"}
         return self._ids(QUESTIONS, term, params)
 
-    def statements_since(self, term: str, since: datetime.date) -> Iterator[tuple[int, str]]:
-        """(id, list URL) of each written statement matching `term` made on or after `since`."""
+    def statements_since(self, term: str, since: datetime.date) -> Iterator[tuple[int, dict]]:
+        """(id, summary) of each written statement matching `term` made on or after `since`."""
         return self._ids(STATEMENTS, term, {"madeWhenFrom": since.isoformat()})
 
-    def _ids(self, path: str, term: str, params: dict) -> Iterator[tuple[int, str]]:
+    def _ids(self, path: str, term: str, params: dict) -> Iterator[tuple[int, dict]]:
         """The ids of a list endpoint's results, page by page; at most `max_pages` pages
         (ParliamentError beyond: narrow the dates)."""
         params = {"searchTerm": term, **params, "take": PAGE_SIZE}
@@ -280,7 +281,7 @@ class Client:
                 value = result.get("value") if isinstance(result, dict) else None
                 if not isinstance(value, dict) or not isinstance(value.get("id"), int):
                     raise ParliamentError(url, "unexpected shape: a result has no value.id")
-                yield value["id"], url
+                yield value["id"], value
             skip += len(results)
             if not results or skip >= total:
                 return

@@ -104,6 +104,7 @@ def _fields(answer: Answer, api_url: str) -> dict:
         "question_text": answer.question_text,
         "answer_text": answer.answer_text,
         "is_holding_answer": answer.is_holding,
+        "answer_corrected_on": answer.corrected_on,
         "imported_from": api_url[:300],
     }
 
@@ -252,11 +253,16 @@ def watch(
                 report.outcomes.append(Outcome(FAILED, error.url, error.problem))
                 complete = False
                 continue
-            for item_id, _list_url in found:
+            stored = _already_stored(client, kind, [item_id for item_id, _ in found])
+            for item_id, summary in found:
                 if (kind, item_id) in seen:
                     continue
                 seen.add((kind, item_id))
-                outcome = _one(client, kind, item_id, dry_run)
+                known = stored.get(item_id)
+                if known is not None and _unchanged_since(known, summary):
+                    outcome = Outcome(UNCHANGED, known.url, "", known)  # not fetched again
+                else:
+                    outcome = _one(client, kind, item_id, dry_run)
                 complete &= outcome.status not in (FAILED, REFUSED)
                 report.outcomes.append(outcome)
                 if progress:
@@ -266,10 +272,45 @@ def watch(
     return report
 
 
+def _api_url(client: Client, kind: str, item_id: int) -> str:
+    return f"{client.base_url}{QUESTIONS if kind == 'question' else STATEMENTS}/{item_id}"
+
+
+def _already_stored(client: Client, kind: str, ids: list[int]) -> dict[int, SourceDocument]:
+    """The sources stored from these API ids by earlier runs, by id (one query)."""
+    urls = {_api_url(client, kind, item_id)[:300]: item_id for item_id in ids}
+    found = SourceDocument.objects.filter(imported_from__in=urls).only(
+        "pk", "url", "imported_from", "answered_on", "published_on", "is_holding_answer",
+        "answer_corrected_on",
+    )  # fmt: skip
+    return {urls[source.imported_from]: source for source in found}
+
+
+def _unchanged_since(source: SourceDocument, summary: dict) -> bool:
+    """Whether the list's summary shows nothing new since `source` was stored: the same
+    answer date, holding flag and correction date. A statement is fetched again only when its
+    date moved."""
+
+    def day(name):
+        raw = summary.get(name)
+        try:
+            return datetime.datetime.fromisoformat(raw).date() if raw else None
+        except (TypeError, ValueError):
+            return "unreadable"
+
+    if "dateMade" in summary:
+        return day("dateMade") == source.published_on
+    return (
+        day("dateAnswered") == source.answered_on
+        and bool(summary.get("answerIsHolding")) == source.is_holding_answer
+        and day("dateAnswerCorrected") == source.answer_corrected_on
+    )
+
+
 def _one(client: Client, kind: str, item_id: int, dry_run: bool) -> Outcome:
-    fetch, save, path = {
-        "question": (client.answer, store, QUESTIONS),
-        "statement": (client.statement, store_statement, STATEMENTS),
+    fetch, save = {
+        "question": (client.answer, store),
+        "statement": (client.statement, store_statement),
     }[kind]
     try:
         item = fetch(item_id)
@@ -277,7 +318,7 @@ def _one(client: Client, kind: str, item_id: int, dry_run: bool) -> Outcome:
         return Outcome(FAILED, error.url, error.problem)
     try:
         with transaction.atomic():
-            outcome = save(item, f"{client.base_url}{path}/{item_id}")
+            outcome = save(item, _api_url(client, kind, item_id))
             if dry_run:
                 transaction.set_rollback(True)
     except ValidationError as error:

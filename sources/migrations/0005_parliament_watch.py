@@ -73,5 +73,23 @@ class Migration(migrations.Migration):
                 help_text="A holding answer (“I will reply as soon as possible”): replaced by the substantive answer when Parliament publishes it.",
             ),
         ),
+        migrations.AddField(
+            model_name="historicalsourcedocument",
+            name="answer_corrected_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When Parliament published a correction of this answer, if it did.",
+                null=True,
+            ),
+        ),
+        migrations.AddField(
+            model_name="sourcedocument",
+            name="answer_corrected_on",
+            field=models.DateField(
+                blank=True,
+                help_text="When Parliament published a correction of this answer, if it did.",
+                null=True,
+            ),
+        ),
         migrations.RunPython(seed_terms, remove_terms),
     ]

@@ -121,8 +121,10 @@ def test_an_answer_is_stored_once_with_the_fields_the_importer_records(server, c
     assert "£2.5 million" in source.text
     assert source.contains_quote("On 16 June the Government accepted all 12 recommendations")
     versions = source.history.count()
+    fetched = server.paths().count(f"{LIST}/1801")
     again = watch(client, since=datetime.date(2025, 6, 1))
     assert [o.status for o in again.outcomes] == ["unchanged"]
+    assert server.paths().count(f"{LIST}/1801") == fetched  # the list said nothing changed
     assert SourceDocument.objects.count() == 1
     assert source.history.count() == versions  # nothing written
     assert WatchTerm.objects.get().checked_through == datetime.date.today()
@@ -228,8 +230,11 @@ def test_a_holding_answer_is_replaced_by_the_substantive_answer(server, client, 
     assert "I will reply as soon as possible" in source.history.earliest().text
 
 
+CORRECTED = {"answerIsCorrection": True, "dateAnswerCorrected": "2025-07-10T00:00:00"}
+
+
 def test_a_corrected_answer_that_breaks_a_citation_is_refused_and_listed(server, client, one_term):
-    server.reply(f"{LIST}?skip=0", Reply(listing([1801])), Reply(listing([1801])))
+    server.reply(f"{LIST}?skip=0", Reply(listing([1801])), Reply(listing([1801], **CORRECTED)))
     corrected = question(
         answerIsCorrection=True,
         dateAnswerCorrected="2025-07-10T00:00:00",
@@ -252,7 +257,7 @@ def test_a_corrected_answer_that_breaks_a_citation_is_refused_and_listed(server,
 
 
 def test_a_corrected_answer_that_keeps_every_quote_replaces_the_text(server, client, one_term):
-    server.reply(f"{LIST}?skip=0", Reply(listing([1801])), Reply(listing([1801])))
+    server.reply(f"{LIST}?skip=0", Reply(listing([1801])), Reply(listing([1801], **CORRECTED)))
     corrected = question(
         answerIsCorrection=True,
         dateAnswerCorrected="2025-07-10T00:00:00",
