@@ -7,8 +7,11 @@ from .models import InboxItem, InboxState
 
 
 @receiver(answer_arrived, dispatch_uid="desk-inbox")
-def into_the_inbox(sender, source, why, **kwargs) -> None:
+def into_the_inbox(sender, source, why, created=False, **kwargs) -> None:
     """A new or changed answer waits in the inbox (again, if it had been handled)."""
+    if created:
+        InboxItem.objects.create(source=source, why=why)
+        return
     InboxItem.objects.update_or_create(
         source=source,
         defaults={

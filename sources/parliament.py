@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import requests
 from bs4 import BeautifulSoup
@@ -66,7 +67,7 @@ class Answer:
         """The question's page on Parliament's website (what a capture of it is filed under)."""
         return f"{WEBSITE}/{self.asked_on.isoformat()}/{self.uin}"
 
-    @property
+    @cached_property
     def answer_text(self) -> str:
         return html_to_text(self.answer_html)
 
@@ -93,7 +94,7 @@ class Statement:
     def url(self) -> str:
         return f"{STATEMENT_PAGES}/{self.made_on.isoformat()}/{self.uin}"
 
-    @property
+    @cached_property
     def text(self) -> str:
         return html_to_text(self.text_html)
 

@@ -5,6 +5,7 @@ records every request. No test reaches the internet."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections import defaultdict, deque
@@ -20,6 +21,9 @@ class Reply:
     status: int = 200
     headers: dict | None = None
     delay: float = 0.0  # seconds before answering (a read timeout)
+
+
+logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
 
 
 class ParliamentServer:
