@@ -54,6 +54,7 @@ bench: install ## Run the benchmarks in benchmarks/ (SQLite, and PostgreSQL at $
 	$(PY) benchmarks/import_sources.py
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 		$(PY) benchmarks/import_sources.py --database-url "$(BENCH_DATABASE_URL)" && \
+		$(PY) benchmarks/watch.py --database-url "$(BENCH_DATABASE_URL)" && \
 		$(PY) benchmarks/site.py --database-url "$(BENCH_SITE_DATABASE_URL)" && \
 		$(PY) benchmarks/exports.py --database-url "$(BENCH_EXPORTS_DATABASE_URL)"; fi
 
