@@ -138,6 +138,10 @@ class SourceDocument(models.Model):
 
     class Meta:
         ordering = ["-published_on", "title", "pk"]
+        indexes = [
+            # A parliamentary question is the same one wherever it was captured (sources.watch).
+            models.Index(fields=["uin", "asked_on"], name="sources_source_uin_asked"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"],

@@ -14,6 +14,7 @@ detail endpoint `/api/writtenquestions/questions/{id}` gives the whole answer.
 from __future__ import annotations
 
 import datetime
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -233,11 +234,19 @@ class Client:
             respect_retry_after_header=True,
             raise_on_status=False,
         )
-        self.session = requests.Session()
-        self.session.mount("http://", HTTPAdapter(max_retries=retry))
-        self.session.mount("https://", HTTPAdapter(max_retries=retry))
-        self.session.headers["User-Agent"] = settings.PARLIAMENT_USER_AGENT
-        self.session.headers["Accept"] = "application/json"
+        self._retry, self._local = retry, threading.local()
+
+    @property
+    def session(self) -> requests.Session:
+        """This thread's session (watch fetches from a few threads at once)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.mount("http://", HTTPAdapter(max_retries=self._retry))
+            session.mount("https://", HTTPAdapter(max_retries=self._retry))
+            session.headers["User-Agent"] = settings.PARLIAMENT_USER_AGENT
+            session.headers["Accept"] = "application/json"
+        return session
 
     def get(self, path: str, params: dict | None = None) -> dict:
         url = self.base_url + path

@@ -19,12 +19,14 @@ run resumes from there.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -40,6 +42,7 @@ WITHDRAWN, FAILED = "withdrawn", "failed"
 # and `created` (True for a new source).
 answer_arrived = Signal()
 FIRST_LOOK_DAYS = 30  # how far back a term never checked looks
+FETCHERS = 4  # questions fetched at once, while the main thread writes
 
 
 @dataclass
@@ -113,15 +116,18 @@ def _fields(answer: Answer, api_url: str) -> dict:
 def stored_as(answer: Answer) -> SourceDocument | None:
     """The source that already holds this question: by its official URL, else by its UIN and
     the day it was tabled (a capture from another site)."""
-    return (
-        SourceDocument.objects.select_for_update()
-        .filter(
-            Q(url=answer.url)
-            | Q(kind=SourceKind.WRITTEN_ANSWER, uin__iexact=answer.uin, asked_on=answer.asked_on)
+    return _first(SourceDocument.objects.filter(url=answer.url)) or _first(
+        SourceDocument.objects.filter(
+            kind=SourceKind.WRITTEN_ANSWER, uin=answer.uin, asked_on=answer.asked_on
         )
-        .order_by("pk")
-        .first()
     )
+
+
+def _first(sources) -> SourceDocument | None:
+    """One of `sources`, locked. Unordered: an ORDER BY pk would have the planner walk the
+    primary key instead of the index that finds the row."""
+    found = list(sources.select_for_update().order_by()[:1])
+    return found[0] if found else None
 
 
 def store(answer: Answer, api_url: str) -> Outcome:
@@ -173,18 +179,12 @@ def store_statement(statement: Statement, api_url: str) -> Outcome:
     """Store one written ministerial statement, once; a changed text replaces the stored one
     unless a citation would lose its quote (as for answers)."""
     with transaction.atomic():
-        existing = (
-            SourceDocument.objects.select_for_update()
-            .filter(
-                Q(url=statement.url)
-                | Q(
-                    kind=SourceKind.WRITTEN_STATEMENT,
-                    uin__iexact=statement.uin,
-                    published_on=statement.made_on,
-                )
+        existing = _first(SourceDocument.objects.filter(url=statement.url)) or _first(
+            SourceDocument.objects.filter(
+                kind=SourceKind.WRITTEN_STATEMENT,
+                uin=statement.uin,
+                published_on=statement.made_on,
             )
-            .order_by("pk")
-            .first()
         )
         body = statement.text
         if existing is not None and normalise(body) in normalise(existing.text):
@@ -259,19 +259,28 @@ def watch(
                 complete = False
                 continue
             stored = _already_stored(client, kind, [item_id for item_id, _ in found])
+            unchanged, fresh = [], []
             for item_id, summary in found:
                 if (kind, item_id) in seen:
                     continue
                 seen.add((kind, item_id))
                 known = stored.get(item_id)
                 if known is not None and _unchanged_since(known, summary):
-                    outcome = Outcome(UNCHANGED, known.url, "", known)  # not fetched again
+                    unchanged.append(Outcome(UNCHANGED, known.url, "", known))  # not fetched
                 else:
-                    outcome = _one(client, kind, item_id, dry_run)
-                complete &= outcome.status not in (FAILED, REFUSED)
-                report.outcomes.append(outcome)
-                if progress:
-                    progress(outcome)
+                    fresh.append(item_id)
+            # A few threads fetch, in the order listed, while this one writes.
+            with ThreadPoolExecutor(max_workers=FETCHERS) as pool:
+                items = pool.map(partial(_fetch, client, kind), fresh)
+                saved = (
+                    _save(client, kind, item_id, item, dry_run)
+                    for item_id, item in zip(fresh, items, strict=True)
+                )
+                for outcome in itertools.chain(unchanged, saved):
+                    complete &= outcome.status not in (FAILED, REFUSED)
+                    report.outcomes.append(outcome)
+                    if progress:
+                        progress(outcome)
         if complete and not dry_run:
             WatchTerm.objects.filter(pk=term.pk).update(checked_through=today)
     return report
@@ -312,15 +321,18 @@ def _unchanged_since(source: SourceDocument, summary: dict) -> bool:
     )
 
 
-def _one(client: Client, kind: str, item_id: int, dry_run: bool) -> Outcome:
-    fetch, save = {
-        "question": (client.answer, store),
-        "statement": (client.statement, store_statement),
-    }[kind]
+def _fetch(client: Client, kind: str, item_id: int):
+    """The item, or the ParliamentError that stopped it (raised in a worker thread)."""
     try:
-        item = fetch(item_id)
+        return (client.answer if kind == "question" else client.statement)(item_id)
     except ParliamentError as error:
-        return Outcome(FAILED, error.url, error.problem)
+        return error
+
+
+def _save(client: Client, kind: str, item_id: int, item, dry_run: bool) -> Outcome:
+    if isinstance(item, ParliamentError):
+        return Outcome(FAILED, item.url, item.problem)
+    save = store if kind == "question" else store_statement
     try:
         with transaction.atomic():
             outcome = save(item, _api_url(client, kind, item_id))

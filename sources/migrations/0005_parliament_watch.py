@@ -91,5 +91,9 @@ class Migration(migrations.Migration):
                 null=True,
             ),
         ),
+        migrations.AddIndex(
+            model_name="sourcedocument",
+            index=models.Index(fields=["uin", "asked_on"], name="sources_source_uin_asked"),
+        ),
         migrations.RunPython(seed_terms, remove_terms),
     ]
