@@ -20,16 +20,20 @@ pytestmark = pytest.mark.django_db
 INBOX = reverse("admin:desk_inboxitem_changelist")
 
 
-@pytest.fixture
-def arrived():
+def bring_in(*, dry_run=False) -> None:
     """One answer brought in by the watcher, from a local replay of the API."""
     WatchTerm.objects.all().delete()
     WatchTerm.objects.create(term="Casey")
     server = ParliamentServer().start()
     server.reply(f"{LIST}?skip=0", forever=Reply(listing([1801])))
     server.reply(f"{LIST}/1801", forever=Reply(question()))
-    watch(Client(server.url, retries=0), since=datetime.date(2025, 6, 1))
+    watch(Client(server.url, retries=0), since=datetime.date(2025, 6, 1), dry_run=dry_run)
     server.stop()
+
+
+@pytest.fixture
+def arrived():
+    bring_in()
     return SourceDocument.objects.get()
 
 
@@ -39,13 +43,7 @@ def test_a_new_answer_waits_in_the_inbox_once(arrived):
 
 
 def test_a_dry_run_leaves_the_inbox_empty():
-    WatchTerm.objects.all().delete()
-    WatchTerm.objects.create(term="Casey")
-    server = ParliamentServer().start()
-    server.reply(f"{LIST}?skip=0", forever=Reply(listing([1801])))
-    server.reply(f"{LIST}/1801", forever=Reply(question()))
-    watch(Client(server.url, retries=0), since=datetime.date(2025, 6, 1), dry_run=True)
-    server.stop()
+    bring_in(dry_run=True)
     assert not InboxItem.objects.exists()
     assert not SourceDocument.objects.exists()
 
