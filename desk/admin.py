@@ -71,7 +71,6 @@ class DraftAdmin(admin.ModelAdmin):
     list_display = ["event", "public_effect", "author", "created_at", "state"]
     list_filter = [StateFilter]
     list_per_page = 25  # each row's public effect is worked out live
-    list_select_related = ["commitment", "author"]
     search_fields = ["commitment__title", "announcement"]
     change_list_template = "admin/desk/draft/change_list.html"
 
