@@ -92,9 +92,9 @@ def main() -> None:
         from django.core.management import call_command
         from django.db import connection
 
+        from parliament.client import Client
+        from parliament.watch import watch
         from sources.models import SourceDocument, WatchTerm
-        from sources.parliament import Client
-        from sources.watch import watch
 
         call_command("migrate", verbosity=0)
         if SourceDocument.objects.filter(citations__isnull=False).exists():

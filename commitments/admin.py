@@ -21,6 +21,8 @@ from sources.conflicts import (
 
 from .models import (
     Announcement,
+    Bill,
+    BillStage,
     Citation,
     Commitment,
     CommitmentLink,
@@ -365,3 +367,45 @@ class CommitmentLinkAdmin(PublicRowsThroughDraftsMixin, SimpleHistoryAdmin):
     search_fields = ["from_commitment__title", "to_commitment__title", "note"]
     list_select_related = ["from_commitment", "to_commitment"]
     autocomplete_fields = ["from_commitment", "to_commitment"]
+
+
+class BillStageInline(admin.TabularInline):
+    """A bill's stages, as Parliament lists them: read-only (watch_parliament writes them)."""
+
+    model = BillStage
+    fields = ["description", "house", "sat_on", "last_sat_on", "sort_order"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Bill)
+class BillAdmin(PublicRowsThroughDraftsMixin, SimpleHistoryAdmin):
+    """Name a bill by Parliament's id and link the commitments it carries; watch_parliament
+    fills in its title, stages and outcome from the Bills API."""
+
+    list_display = ["title", "parliament_id", "where_it_stands", "is_act", "checked_at"]
+    search_fields = ["title", "=parliament_id", "commitments__title"]
+    autocomplete_fields = ["commitments"]
+    readonly_fields = ["parliament_page", "source", "is_act", "is_defeated", "withdrawn_on",
+                       "parliament_updated_at", "checked_at"]  # fmt: skip
+    inlines = [BillStageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).standing(timezone.localdate())
+
+    @admin.display(description="where it stands today")
+    def where_it_stands(self, obj):
+        if obj.stage is None:
+            return "not fetched yet" if obj.source_id is None else "no stage sat yet"
+        return f"{obj.stage} ({obj.stage_house or 'both Houses'}), {obj.stage_on:%-d %b %Y}"
+
+    @admin.display(description="on Parliament's website")
+    def parliament_page(self, obj):
+        return format_html('<a href="{0}">{0}</a>', obj.url) if obj.pk else "–"

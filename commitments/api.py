@@ -3,7 +3,8 @@ move between the two; values keep their types (numbers, booleans, ISO dates, nul
 amounts of money, which are exact decimal strings ("2500000.00"), never binary floats.
 
 - /api/commitments/            the list, with the list page's filters; paginated (`page`)
-- /api/commitments/<slug>/     one commitment with its timeline, money and citations
+- /api/commitments/<slug>/     one commitment with its timeline, money, citations and the
+                               bills that carry it (`bill_details`: where each stood on the date)
 - /api/sources/                sources, with the sources page's filters; paginated
 - /api/sources/<id>/           one source with its stored text and the passages cited from it
 """
@@ -13,11 +14,12 @@ from decimal import Decimal
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 
 from sources.models import SourceDocument
 
 from .exports import DATASETS, Dataset, make_filterset, site_origin
-from .models import Citation
+from .models import Bill, Citation
 
 PAGE_SIZE = 50
 PENNY = Decimal("0.01")
@@ -95,7 +97,34 @@ def commitment_detail(request, slug):
     for part, name in [("timeline", "announcements"), ("funding", "funding"),
                        ("citations", "citations")]:  # fmt: skip
         data[part] = records(DATASETS[name], DATASETS[name].rows(one, on, site))
+    data["bill_details"] = bill_details(one, on, site)
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def bill_details(commitments, on: datetime.date, site: str) -> list[dict]:
+    """Where each bill carrying these commitments stood on `on`, with the words of its stored
+    source that say so (`stage_quote`) and that source's page here (`source_page_url`)."""
+    bills = (
+        Bill.objects.recorded()
+        .filter(commitments__in=commitments)
+        .standing(on)
+        .order_by("pk")
+        .distinct()
+    )
+    fields = ["stage", "stage_house", "stage_on", "next_stage", "next_stage_house",
+              "next_stage_on"]  # fmt: skip
+    return [
+        {
+            "parliament_id": bill.parliament_id,
+            "title": bill.title,
+            "url": bill.url,
+            **{name: value(getattr(bill, name)) for name in fields},
+            "is_act": bill.is_act,
+            "stage_quote": bill.reached_line or None,
+            "source_page_url": site + reverse("sources:detail", args=[bill.source_id]),
+        }
+        for bill in bills
+    ]
 
 
 def source_list(request):

@@ -20,7 +20,7 @@ from sources.importing import untitled_label
 from sources.models import SourceDocument
 from sources.parsing import parse
 
-from .models import Announcement, Citation, Commitment, CommitmentLink, FundingLine
+from .models import Announcement, Bill, Citation, Commitment, CommitmentLink, FundingLine
 
 SOURCE_FIELDS = {
     "kind", "title", "url", "publisher", "department", "provenance", "published_on", "uin",
@@ -133,7 +133,24 @@ class _Loader:
                 {"note": entry.get("note", "")},
                 where,
             )
+        for entry in data.get("bills", []):
+            self.load_bill(_take(dict(entry), {"parliament_id", "title", "commitments"}, "bill"))
         return self.report
+
+    def load_bill(self, entry: dict) -> None:
+        """A bill that carries commitments, named by Parliament's id. Its title is the curated
+        one until watch_parliament brings Parliament's (then kept); its stages come only from
+        Parliament's Bills API."""
+        where = f"bill {entry.get('parliament_id')}"
+        bill = Bill.objects.filter(parliament_id=entry["parliament_id"]).first()
+        if bill is None:
+            bill = self.sync(Bill, {"parliament_id": entry["parliament_id"]},
+                             {"title": entry["title"]}, where)  # fmt: skip
+        else:
+            self.report.record(Bill, "unchanged")
+        wanted = {self.commitment(slug, where).pk for slug in entry["commitments"]}
+        if set(bill.commitments.values_list("pk", flat=True)) != wanted:
+            bill.commitments.set(wanted)
 
     def commitment(self, slug: str, where: str) -> Commitment:
         try:

@@ -256,7 +256,8 @@ class CommitmentQuerySet(models.QuerySet):
     def for_page(self, on: Date):
         """The commitments with a page on `on`, each with what its page shows fetched in a fixed
         number of queries: `timeline` (evidenced events by then, with their citations),
-        `published_corrections` (corrections made by then),
+        `published_corrections` (corrections made by then), `carried_by` (the bills that carry
+        it, each with where it stood on `on`: see BillQuerySet.standing),
         `cited_funding` (flagged), `pledge_quotes`, `published_children`, and the links to and
         from other commitments that have a page (`published_links_out`, `published_links_in`)."""
         cited = Citation.objects.select_related("source")
@@ -302,6 +303,14 @@ class CommitmentQuerySet(models.QuerySet):
                         from_commitment__in=public
                     ).select_related("from_commitment"),
                     to_attr="published_links_in",
+                ),
+                Prefetch(
+                    "bills",
+                    queryset=Bill.objects.recorded()
+                    .standing(on)
+                    .select_related("source")
+                    .order_by("parliament_id"),
+                    to_attr="carried_by",
                 ),
             )
         )
@@ -985,3 +994,156 @@ class DataVersion(models.Model):
     def current(cls) -> int:
         row = cls.objects.filter(pk=cls.SINGLETON).values_list("number", flat=True).first()
         return row if row is not None else 0
+
+
+# -- bills ------------------------------------------------------------------------------------
+
+
+class BillQuerySet(models.QuerySet):
+    def recorded(self):
+        """Bills whose stages are stored from Parliament's record (a source): the only ones
+        shown publicly. A bill an editor named but no one has fetched yet shows nothing."""
+        return self.filter(source__isnull=False)
+
+    def standing(self, on):
+        """Annotate where each bill stood on `on` (a date, or an expression giving one, as the
+        exports' row date), in this one query: `stage_id` (the latest
+        stage, in Parliament's order, with a sitting on or before `on`), `stage`, `stage_house`,
+        `stage_on` (its first sitting), and `next_stage`, `next_stage_house`, `next_stage_on`
+        (the stage Parliament lists after it, and its first sitting, if one is listed)."""
+        reached = BillStage.objects.filter(bill=OuterRef("pk"), sat_on__lte=on).order_by(
+            "-sort_order", "-pk"
+        )
+        qs = self.annotate(
+            stage_id=Subquery(reached.values("pk")[:1]),
+            stage=Subquery(reached.values("description")[:1]),
+            stage_house=Subquery(reached.values("house")[:1]),
+            stage_on=Subquery(reached.values("sat_on")[:1]),
+            stage_last_on=Subquery(reached.values("last_sat_on")[:1]),
+            stage_order=Subquery(reached.values("sort_order")[:1]),
+        )
+        after = BillStage.objects.filter(bill=OuterRef("pk")).order_by("sort_order", "pk")
+        after = after.filter(
+            sort_order__gt=Coalesce(
+                OuterRef("stage_order"), Value(-1), output_field=models.IntegerField()
+            )
+        )
+        return qs.annotate(
+            next_stage=Subquery(after.values("description")[:1]),
+            next_stage_house=Subquery(after.values("house")[:1]),
+            next_stage_on=Subquery(after.values("sat_on")[:1]),
+        )
+
+
+class Bill(models.Model):
+    """A bill in Parliament that carries one or more commitments (the Crime and Policing Bill
+    carried the mandatory reporting duty). Editors name it by Parliament's id and link the
+    commitments; everything else (title, stages, whether it became an Act) comes from
+    Parliament's Bills API, stored as a source whose text lists every stage (parliament.bills),
+    so each stage shown publicly is a line of a stored primary source. Royal Assent is not
+    commencement: commencement is its own cited event on the commitment."""
+
+    parliament_id = models.PositiveIntegerField(
+        "Parliament's bill id",
+        help_text="The number in the bill's address on bills.parliament.uk, e.g. 3938 for "
+        "https://bills.parliament.uk/bills/3938.",
+    )
+    title = PlainCharField(
+        max_length=300, help_text="The bill's short title (replaced by Parliament's own)."
+    )
+    commitments = models.ManyToManyField(
+        Commitment,
+        related_name="bills",
+        blank=True,
+        help_text="The commitments this bill carries.",
+    )
+    source = models.OneToOneField(
+        SourceDocument,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bill",
+        editable=False,
+        help_text="Parliament's record of the bill's stages, as last fetched.",
+    )
+    is_act = models.BooleanField(default=False, editable=False)
+    is_defeated = models.BooleanField(default=False, editable=False)
+    withdrawn_on = models.DateField(null=True, blank=True, editable=False)
+    parliament_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[commitments])
+
+    objects = BillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parliament_id"],
+                name="commitments_bill_parliament_id_unique",
+                violation_error_message="This bill is already tracked.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def url(self) -> str:
+        return f"https://bills.parliament.uk/bills/{self.parliament_id}"
+
+    @property
+    def reached_line(self) -> str:
+        """The stage reached (annotated by `standing()`), as the bill's source lists it."""
+        if getattr(self, "stage_id", None) is None:
+            return ""
+        return stage_line(self.stage, self.stage_house, self.stage_on, self.stage_last_on)
+
+    def is_public_row(self) -> bool:
+        """A bill linked to a public commitment is read-only but to a superuser."""
+        return self.commitments.filter(is_public=True).exists()
+
+
+class BillStage(models.Model):
+    """One stage of a bill as Parliament's Bills API lists it (e.g. "2nd reading", Commons),
+    with its first and last sitting. Written only by parliament.bills, from the API."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="stages")
+    parliament_id = models.PositiveIntegerField(help_text="The API's id of this bill stage.")
+    description = PlainCharField(max_length=200)
+    abbreviation = PlainCharField(max_length=20, blank=True)
+    house = PlainCharField(max_length=20, blank=True)
+    sort_order = models.IntegerField()
+    sat_on = models.DateField(null=True, blank=True, help_text="Its first sitting.")
+    last_sat_on = models.DateField(null=True, blank=True, help_text="Its last sitting.")
+
+    class Meta:
+        ordering = ["bill_id", "sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bill", "parliament_id"], name="commitments_billstage_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.line
+
+    @property
+    def line(self) -> str:
+        """The stage as the bill's source lists it, word for word (parliament.bills)."""
+        return stage_line(self.description, self.house, self.sat_on, self.last_sat_on)
+
+
+HOUSES = {"Commons": "House of Commons", "Lords": "House of Lords"}
+
+
+def stage_line(description: str, house: str, first: Date | None, last: Date | None) -> str:
+    """One stage as a line of text: "2nd reading, House of Commons: 10 March 2025"."""
+    where = f"{description}, {HOUSES[house]}" if house in HOUSES else description
+    if first is None:
+        return f"{where}: no sitting listed"
+    when = f"{first:%-d %B %Y}"
+    if last is not None and last != first:
+        when += f" to {last:%-d %B %Y}"
+    return f"{where}: {when}"

@@ -1,16 +1,29 @@
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from sources.models import SourceDocument
 
 from .cache import bump_version
-from .models import Announcement, Citation, Commitment, CommitmentLink, FundingLine
+from .models import (
+    Announcement,
+    Bill,
+    BillStage,
+    Citation,
+    Commitment,
+    CommitmentLink,
+    FundingLine,
+)
 
-for model in (Commitment, Announcement, FundingLine, Citation, CommitmentLink, SourceDocument):
+PUBLIC_MODELS = (
+    Commitment, Announcement, FundingLine, Citation, CommitmentLink, SourceDocument, Bill,
+    BillStage,
+)  # fmt: skip
+for model in PUBLIC_MODELS:
     post_save.connect(bump_version, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
     post_delete.connect(bump_version, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
+m2m_changed.connect(bump_version, sender=Bill.commitments.through, dispatch_uid="bump-bill-links")
 
 
 def _refresh(*commitment_ids) -> None:

@@ -531,7 +531,7 @@ class InboxState(models.TextChoices):
 
 
 class InboxItem(models.Model):
-    """A source Parliament's API brought in (sources.watch): waits for an editor to record
+    """A source Parliament's API brought in (parliament.watch): waits for an editor to record
     what it changes, or to dismiss it with a reason."""
 
     source = models.OneToOneField(

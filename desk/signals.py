@@ -1,7 +1,7 @@
 from django.dispatch import receiver
 from django.utils import timezone
 
-from sources.watch import answer_arrived
+from parliament.watch import answer_arrived
 
 from .models import InboxItem, InboxState
 

@@ -29,6 +29,7 @@ class SourceKind(models.TextChoices):
     NEWS_REPORT = "news_report", "News report"
     GOVERNMENT_PUBLICATION = "government_publication", "Government publication"
     LEGISLATION = "legislation", "Legislation"
+    BILL = "bill", "Bill's stages (Parliament)"
     DEBATE = "debate", "Debate"
     OTHER = "other", "Other"
 
@@ -139,7 +140,7 @@ class SourceDocument(models.Model):
     class Meta:
         ordering = ["-published_on", "title", "pk"]
         indexes = [
-            # A parliamentary question is the same one wherever it was captured (sources.watch).
+            # A parliamentary question is the same one wherever it was captured (parliament.watch).
             models.Index(fields=["uin", "asked_on"], name="sources_source_uin_asked"),
         ]
         constraints = [

@@ -1,6 +1,6 @@
-"""A local stand-in for Parliament's Written Questions API: replays responses in the API's JSON
-shape (tests/sources/test_watch.py writes them from real questions), one queue per path, and
-records every request. No test reaches the internet."""
+"""A local stand-in for Parliament's Written Questions and Bills APIs: replays responses in the
+APIs' JSON shape (tests/parliament/ writes them from real questions and a real bill), one queue
+per path, and records every request. No test reaches the internet."""
 
 from __future__ import annotations
 
@@ -60,8 +60,9 @@ class ParliamentServer:
         self.times.append(time.monotonic())
         self.requests.append(request)
         key = request.path
-        if "skip" in request.args:
-            key = f"{request.path}?skip={request.args['skip']}"
+        skip = request.args.get("skip", request.args.get("Skip"))  # the Bills API's spelling
+        if skip is not None:
+            key = f"{request.path}?skip={skip}"
         queue = self.replies.get(key)
         reply = queue.popleft() if queue else self.sticky.get(key)
         if reply is None:

@@ -22,12 +22,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from sources.filters import source_filterset
 
 from ..filters import commitment_filterset
-from ..models import Announcement, Citation, Correction, FundingLine, Status
+from ..models import HOUSES, Announcement, Bill, Citation, Correction, FundingLine, Status
 from .columns import ON, Column, Dataset, DaysBetween, Joined, SiteUrl, earlier
 
 # -- commitments ---------------------------------------------------------------------------
@@ -49,6 +49,27 @@ days_overdue = Case(
 )
 
 
+# The bills that carry the row's commitment, each with where it stood on the row's date (the
+# stages' subqueries sit two levels below the commitment row, hence OuterRef(OuterRef(ON))).
+carrying_bills = (
+    Bill.objects.recorded().filter(commitments=OuterRef("pk")).standing(OuterRef(OuterRef(ON)))
+)
+
+
+def stage_in_house(stage: str, house: str) -> Case:
+    """ "2nd reading (House of Lords)"; a stage of no one House (Royal Assent) by its name."""
+    return Case(
+        *[When(**{house: key}, then=Concat(F(stage), Value(f" ({name})"))) for key, name in HOUSES.items()],
+        default=F(stage),
+        output_field=CharField(),
+    )  # fmt: skip
+
+
+def of_bills(field) -> Joined:
+    """`field` of every bill carrying the row's commitment, in the bills' order."""
+    return Joined(carrying_bills, field)
+
+
 COMMITMENT_COLUMNS = (
     Column("slug", "text", "Permanent identifier of the commitment; its page is /commitments/<slug>/.", "casey-national-audit", F("slug")),
     Column("title", "text", "Short neutral name of the pledge.", "Baroness Casey's rapid national audit…", F("title")),
@@ -66,6 +87,10 @@ COMMITMENT_COLUMNS = (
     Column("money_disagrees", "boolean", "Sources give different figures for some of its money.", "false", F("money_disagrees")),
     Column("pledge_text", "text", "The pledge in the government's words.", "Ms Cooper has commissioned this audit…", F("pledge_text")),
     Column("pledge_source_url", "url", "Original address of the source of the pledge's first citation.", "https://policeprofessional.com/?p=141680", first_pledge_source),
+    Column("bills", "text", "The bills in Parliament that carry the commitment, joined with ' | '.", "Crime and Policing Bill", of_bills(F("title"))),
+    Column("bill_stages", "text", "Where each of those bills stood on the as_of date: the latest stage with a sitting by then, and its House (Parliament's Bills API), in the same order.", "Royal Assent", of_bills(stage_in_house("stage", "stage_house"))),
+    Column("bill_stages_on", "text", "The first sitting of each of those stages (YYYY-MM-DD), in the same order.", "2026-04-29", of_bills(Cast("stage_on", CharField()))),
+    Column("bill_next_stages", "text", "The stage Parliament lists after each of those, if any, in the same order.", "3rd reading (House of Lords)", of_bills(stage_in_house("next_stage", "next_stage_house"))),
     Column("as_of", "date", "The date the row describes.", "2026-11-21", F(ON)),
     Column("page_url", "url", "The commitment's page on this site.", "https://…/commitments/casey-national-audit/", SiteUrl("commitments:detail", "slug")),
 )  # fmt: skip

@@ -19,6 +19,7 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/")
 PARLIAMENT_QUESTIONS_API = env.str(
     "PARLIAMENT_QUESTIONS_API", default="https://questions-statements-api.parliament.uk"
 )
+PARLIAMENT_BILLS_API = env.str("PARLIAMENT_BILLS_API", default="https://bills-api.parliament.uk")
 PARLIAMENT_USER_AGENT = env.str(
     "PARLIAMENT_USER_AGENT",
     default="grooming-gangs-commitments-tracker/1.0 (public accountability tracker; "
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "concurrency",
     "sources",
     "commitments",
+    "parliament",
     "desk",
 ]
 

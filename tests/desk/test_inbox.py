@@ -9,9 +9,9 @@ from django.urls import reverse
 from commitments.models import Citation
 from desk.models import InboxItem, InboxState
 from desk.suggest import Corpus
+from parliament.client import Client
+from parliament.watch import watch
 from sources.models import SourceDocument, WatchTerm
-from sources.parliament import Client
-from sources.watch import watch
 from tests.commitments.factories import published_commitment
 from tests.parliament_server import ParliamentServer, Reply
 from tests.sources.test_watch import LIST, listing, question

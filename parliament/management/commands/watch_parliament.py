@@ -5,9 +5,10 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from sources.parliament import Client
+from parliament.bills import watch_bills
+from parliament.client import Client
+from parliament.watch import FAILED, Outcome, watch
 from sources.parsing import printable
-from sources.watch import FAILED, Outcome, watch
 
 
 def _date(value: str) -> datetime.date:
@@ -20,10 +21,11 @@ def _date(value: str) -> datetime.date:
 class Command(BaseCommand):
     help = (
         "Fetch the written answers matching each active watch term (Sources › Watch terms) from "
-        "Parliament's Written Questions API and store each as a source, once. Each term asks for "
+        "Parliament's Written Questions API and store each as a source, once; then fetch the "
+        "stages of every bill linked to a commitment from the Bills API. Each term asks for "
         "answers since its last complete run (30 days back the first time). Prints one line per "
-        "question (created / unchanged / updated / withdrawn / refused / failed); exits 1 if "
-        "anything failed or was refused."
+        "question or bill (created / unchanged / updated / withdrawn / refused / failed); exits "
+        "1 if anything failed or was refused."
     )
 
     def add_arguments(self, parser):
@@ -46,7 +48,9 @@ class Command(BaseCommand):
             if bar is not None:
                 bar.update(1)
 
-        report = watch(Client(), since=since, dry_run=dry_run, progress=progress)
+        client = Client()
+        report = watch(client, since=since, dry_run=dry_run, progress=progress)
+        report.outcomes += watch_bills(client, dry_run=dry_run, progress=progress)
         if bar is not None:
             bar.close()
         if json:

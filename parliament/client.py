@@ -1,4 +1,5 @@
-"""Parliament's Written Questions and Statements API, read as the tracker needs it.
+"""Parliament's Written Questions and Statements API and its Bills API, read as the tracker
+needs them.
 
 `Client` speaks HTTP (timeouts, retries with backoff on connection errors and 5xx, 429 honoured
 with its Retry-After, an honest User-Agent, a bounded number of pages); `written_answer()`
@@ -9,6 +10,11 @@ their HTML into the plain text the tracker stores and quotes.
 The API (https://questions-statements-api.parliament.uk/index.html): the list endpoint
 `/api/writtenquestions/questions` pages with `skip`/`take` and cuts long answers short; the
 detail endpoint `/api/writtenquestions/questions/{id}` gives the whole answer.
+
+The Bills API (https://bills-api.parliament.uk/index.html): `/api/v1/Bills/{id}` gives a bill
+(short title, whether it is an Act, withdrawn or defeated, its current stage, when Parliament
+last updated it); `/api/v1/Bills/{id}/Stages` lists its stages in order, each with its
+sittings, paged with `Skip`/`Take`. `bill()` and `bill_stages()` read them.
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from __future__ import annotations
 import datetime
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 import requests
 from bs4 import BeautifulSoup
@@ -25,13 +32,16 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from .text import normalise_line_breaks
+from sources.text import normalise_line_breaks
 
 QUESTIONS = "/api/writtenquestions/questions"
 STATEMENTS = "/api/writtenstatements/statements"
+BILLS = "/api/v1/Bills"
+LONDON = ZoneInfo("Europe/London")
 PAGE_SIZE = 50
 WEBSITE = "https://questions-statements.parliament.uk/written-questions/detail"
 STATEMENT_PAGES = "https://questions-statements.parliament.uk/written-statements/detail"
+BILL_PAGES = "https://bills.parliament.uk/bills"
 
 
 class ParliamentError(Exception):
@@ -98,6 +108,51 @@ class Statement:
     @cached_property
     def text(self) -> str:
         return html_to_text(self.text_html)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a bill (e.g. "2nd reading" in the Commons), with its sittings' dates."""
+
+    id: int
+    description: str
+    abbreviation: str
+    house: str
+    sort_order: int
+    sittings: tuple[datetime.date, ...]
+
+    @property
+    def first_sitting(self) -> datetime.date | None:
+        return min(self.sittings) if self.sittings else None
+
+    @property
+    def last_sitting(self) -> datetime.date | None:
+        return max(self.sittings) if self.sittings else None
+
+
+@dataclass(frozen=True)
+class Bill:
+    """One bill as the Bills API gives it, with its stages (from the stages endpoint)."""
+
+    id: int
+    title: str
+    current_house: str
+    originating_house: str
+    updated_at: datetime.datetime | None
+    withdrawn_on: datetime.date | None
+    is_defeated: bool
+    is_act: bool
+    current_stage_id: int | None
+    stages: tuple[Stage, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """The bill's page on Parliament's website."""
+        return f"{BILL_PAGES}/{self.id}"
+
+    @property
+    def stages_url(self) -> str:
+        return f"{BILL_PAGES}/{self.id}/stages"
 
 
 # -- reading the JSON -------------------------------------------------------------------------
@@ -173,6 +228,58 @@ def written_statement(value: dict, url: str) -> Statement:
     )
 
 
+def bill(value: dict, url: str) -> Bill:
+    """A bill from `/api/v1/Bills/{id}` (without its stages); ParliamentError for any other
+    shape."""
+    if not isinstance(value, dict):
+        raise ParliamentError(url, "unexpected shape: a bill is not an object")
+    updated = _field(value, "lastUpdate", str, url, optional=True)
+    try:
+        updated_at = datetime.datetime.fromisoformat(updated) if updated else None
+        if updated_at is not None and updated_at.tzinfo is None:  # Parliament's clock: London
+            updated_at = updated_at.replace(tzinfo=LONDON)
+    except ValueError:
+        raise ParliamentError(
+            url, f"unexpected shape: 'lastUpdate' is not a date: {updated!r}"
+        ) from None
+    current = _field(value, "currentStage", dict, url, optional=True)
+    if current is not None and not isinstance(current.get("id"), int):
+        raise ParliamentError(url, "unexpected shape: 'currentStage' has no id")
+    return Bill(
+        id=_field(value, "billId", int, url),
+        title=_field(value, "shortTitle", str, url).strip(),
+        current_house=_field(value, "currentHouse", str, url, optional=True) or "",
+        originating_house=_field(value, "originatingHouse", str, url, optional=True) or "",
+        updated_at=updated_at,
+        withdrawn_on=_date(value, "billWithdrawn", url, optional=True),
+        is_defeated=bool(_field(value, "isDefeated", bool, url, optional=True)),
+        is_act=bool(_field(value, "isAct", bool, url, optional=True)),
+        current_stage_id=current["id"] if current else None,
+    )
+
+
+def bill_stage(value: dict, url: str) -> Stage:
+    """One item of `/api/v1/Bills/{id}/Stages`; ParliamentError for any other shape."""
+    if not isinstance(value, dict):
+        raise ParliamentError(url, "unexpected shape: a stage is not an object")
+    sittings = _field(value, "stageSittings", list, url, optional=True) or []
+    dates = []
+    for sitting in sittings:
+        if not isinstance(sitting, dict):
+            raise ParliamentError(url, "unexpected shape: a stage sitting is not an object")
+        when = _date(sitting, "date", url, optional=True)
+        if when is not None:
+            dates.append(when)
+    return Stage(
+        id=_field(value, "id", int, url),
+        description=_field(value, "description", str, url).strip(),
+        abbreviation=(_field(value, "abbreviation", str, url, optional=True) or "").strip(),
+        house=_field(value, "house", str, url, optional=True) or "",
+        sort_order=_field(value, "sortOrder", int, url),
+        sittings=tuple(sorted(dates)),
+    )
+
+
 # -- HTML to text ------------------------------------------------------------------------------
 
 _BLOCKS = ["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table"]
@@ -215,12 +322,14 @@ class Client:
         self,
         base_url: str | None = None,
         *,
+        bills_url: str | None = None,
         timeout: tuple[float, float] = (5.0, 30.0),
         retries: int = 4,
         backoff: float = 0.5,
         max_pages: int = 40,
     ):
         self.base_url = (base_url or settings.PARLIAMENT_QUESTIONS_API).rstrip("/")
+        self.bills_url = (bills_url or settings.PARLIAMENT_BILLS_API).rstrip("/")
         self.timeout, self.max_pages = timeout, max_pages
         retry = Retry(
             total=retries,
@@ -248,8 +357,8 @@ class Client:
             session.headers["Accept"] = "application/json"
         return session
 
-    def get(self, path: str, params: dict | None = None) -> dict:
-        url = self.base_url + path
+    def get(self, path: str, params: dict | None = None, *, base: str | None = None) -> dict:
+        url = (base or self.base_url) + path
         try:
             response = self.session.get(url, params=params, timeout=self.timeout)
         except requests.RequestException as error:
@@ -308,3 +417,22 @@ class Client:
         path = f"{STATEMENTS}/{statement_id}"
         data = self.get(path, {"expandMember": "true"})
         return written_statement(data.get("value"), self.base_url + path)
+
+    def bill(self, bill_id: int) -> Bill:
+        """One bill with all its stages, in Parliament's order."""
+        path = f"{BILLS}/{bill_id}"
+        found = bill(self.get(path, base=self.bills_url), self.bills_url + path)
+        if found.id != bill_id:
+            raise ParliamentError(self.bills_url + path, f"unexpected shape: bill {found.id}")
+        stages, path = [], f"{BILLS}/{bill_id}/Stages"
+        for _page in range(self.max_pages):
+            data = self.get(path, {"Skip": len(stages), "Take": PAGE_SIZE}, base=self.bills_url)
+            url = f"{self.bills_url}{path}?Skip={len(stages)}"
+            items, total = data.get("items"), data.get("totalResults")
+            if not isinstance(items, list) or not isinstance(total, int):
+                raise ParliamentError(url, "unexpected shape: no items or totalResults")
+            stages.extend(bill_stage(item, url) for item in items)
+            if not items or len(stages) >= total:
+                ordered = sorted(stages, key=lambda stage: (stage.sort_order, stage.id))
+                return replace(found, stages=tuple(ordered))
+        raise ParliamentError(url, f"more than {self.max_pages} pages of stages")

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from commitments.models import Citation
+from parliament.client import Client, ParliamentError, html_to_text
+from parliament.watch import source_text, watch
 from sources.models import SourceDocument, WatchTerm
-from sources.parliament import Client, ParliamentError, html_to_text
-from sources.watch import source_text, watch
 from tests.commitments.factories import CitationFactory, CommitmentFactory
 from tests.parliament_server import ParliamentServer, Reply
 
@@ -332,7 +332,7 @@ def test_the_command_prints_json_and_exits_1_when_something_failed(server, setti
 
 
 def test_the_text_stored_names_who_asked_and_answered():
-    from sources.parliament import written_answer
+    from parliament.client import written_answer
 
     answer = written_answer(question()["value"], "http://x")
     text = source_text(answer)

@@ -30,10 +30,11 @@ from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from .importing import CREATED, REFUSED, UNCHANGED, UPDATED
-from .models import Provenance, SourceDocument, SourceKind, WatchTerm
-from .parliament import QUESTIONS, STATEMENTS, Answer, Client, ParliamentError, Statement
-from .text import normalise
+from sources.importing import CREATED, REFUSED, UNCHANGED, UPDATED
+from sources.models import Provenance, SourceDocument, SourceKind, WatchTerm
+from sources.text import normalise
+
+from .client import QUESTIONS, STATEMENTS, Answer, Client, ParliamentError, Statement
 
 WITHDRAWN, FAILED = "withdrawn", "failed"
 
