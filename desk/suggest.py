@@ -99,7 +99,11 @@ class Corpus:
         return math.log(1 + (size - n + 0.5) / (n + 0.5))
 
     def suggest(self, source: SourceDocument, limit: int = 3) -> list[Suggestion]:
-        """The `limit` commitments the source most probably concerns, best first."""
+        """The `limit` commitments the source most probably concerns, best first. A bill's
+        record (parliament.bills) concerns the commitments the bill carries: those."""
+        carried = Commitment.objects.filter(bills__source=source).order_by("title", "pk")
+        if carried := list(carried[:limit]):
+            return [Suggestion(c, math.inf, ("the bill carries it",)) for c in carried]
         (query,) = analyse([source_document(source)])
         scored = []
         for pk, terms in self.terms.items():

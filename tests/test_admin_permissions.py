@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from commitments.models import Status
+from commitments.models import Bill, Status
 from desk.models import Draft, InboxItem
 from sources.models import WatchTerm
 from tests.commitments.factories import (
@@ -51,12 +51,19 @@ def rows(editor, admin_user):
         "link": CommitmentLinkFactory(from_commitment=public, to_commitment=private),
         "source": SourceDocumentFactory(),
         "term": WatchTerm.objects.first(),
+        "bill": carrying(Bill.objects.create(parliament_id=3938, title="Bill"), public),
+        "private_bill": Bill.objects.create(parliament_id=1, title="Private"),
         "inbox": InboxItem.objects.create(source=SourceDocumentFactory(), why="a new answer"),
         "draft": Draft.objects.create(
             commitment=public, announcement={"date": "2025-02-01"}, citations=[], author=editor
         ),
         "user": admin_user,
     }
+
+
+def carrying(bill: Bill, commitment) -> Bill:
+    bill.commitments.add(commitment)
+    return bill
 
 
 def staff(editor, reviewer, superuser=OK):
@@ -98,6 +105,10 @@ def matrix(rows) -> dict[str, dict]:
         url("desk_inboxitem_add"): staff(DENIED, DENIED, DENIED),
         url("desk_inboxitem_change", rows["inbox"].pk): staff(LOGIN, LOGIN, LOGIN),
         url("desk_inboxitem_delete", rows["inbox"].pk): staff(DENIED, DENIED, DENIED),
+        # A bill is named by an editor; once it carries a public commitment, only a superuser
+        # changes it; deleting one is a superuser's act.
+        url("commitments_bill_delete", rows["private_bill"].pk): NOBODY_BUT_SUPERUSER,
+        url("commitments_bill_delete", rows["bill"].pk): NOBODY_BUT_SUPERUSER,
         # Citations come only through drafts.
         url("commitments_citation_add"): NOBODY_BUT_SUPERUSER,
     }
@@ -111,6 +122,7 @@ def matrix(rows) -> dict[str, dict]:
         "draft": rows["draft"],
         "watchterm": rows["term"],
         "inboxitem": rows["inbox"],
+        "bill": rows["bill"],
     }
     for model, model_admin in admin.site._registry.items():
         label = f"{model._meta.app_label}_{model._meta.model_name}"
@@ -144,6 +156,18 @@ def test_a_public_row_refuses_a_direct_save_from_every_role_but_the_superuser(cl
         ("commitments_commitment_change", rows["public"]),
         ("commitments_announcement_change", rows["public_event"]),
         ("commitments_citation_change", rows["citation"]),
+        ("commitments_bill_change", rows["bill"]),
     ):
         response = clients[role].post(reverse(f"admin:{name}", args=[obj.pk]), {})
         assert response.status_code == DENIED, (role, name)
+
+
+def test_an_editor_names_a_bill_and_links_a_commitment_not_yet_public(clients, rows):
+    private = rows["private"]
+    response = clients["editor"].post(
+        reverse("admin:commitments_bill_add"),
+        {"parliament_id": "4000", "title": "A Bill", "commitments": [private.pk],
+         "stages-TOTAL_FORMS": "0", "stages-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert list(Bill.objects.get(parliament_id=4000).commitments.all()) == [private]

@@ -83,6 +83,10 @@ CASEY_ON_2025_12_31 = {
     "existing data and evidence to draw a comprehensive picture of the nature, scale and "
     "profile of group-based child sexual abuse offending identified by police and agencies",
     "pledge_source_url": "https://policeprofessional.com/?p=141680",
+    "bills": "",  # no bill carries the audit
+    "bill_stages": "",
+    "bill_stages_on": "",
+    "bill_next_stages": "",
     "as_of": "2025-12-31",
     "page_url": "http://testserver/commitments/casey-national-audit/",
 }

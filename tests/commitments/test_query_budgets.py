@@ -19,7 +19,7 @@ BUDGETS = {
     "/sources/": 5,
     "/sources/{source}/": 4,
     "/api/commitments/": 5,
-    "/api/commitments/{slug}/": 6,
+    "/api/commitments/{slug}/": 7,
     "/api/sources/": 6,
     "/api/sources/{source}/": 4,
     "/feeds/updates.atom": 5,

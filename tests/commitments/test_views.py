@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.models import AnnouncementKind, Status
+from commitments.models import AnnouncementKind, Bill, BillStage, Status
 from tests.commitments.factories import (
     AnnouncementFactory,
     CitationFactory,
@@ -18,6 +18,7 @@ from tests.commitments.factories import (
     event,
     published_commitment,
 )
+from tests.sources.factories import SourceDocumentFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -154,9 +155,20 @@ def test_detail_query_count_does_not_grow_with_events(client, django_assert_num_
     for _ in range(min(n, 20)):
         line = FundingLineFactory(commitment=commitment)
         CitationFactory(commitment=commitment, funding_line=line)
+    for number in range(min(n, 5)):  # bills carrying it, each with stages, fetched
+        carried = Bill.objects.create(
+            parliament_id=number + 1, title=f"Bill {number}", source=SourceDocumentFactory()
+        )
+        carried.commitments.add(commitment)
+        BillStage.objects.bulk_create(
+            BillStage(bill=carried, parliament_id=k, description=f"Stage {k}", house="Commons",
+                      sort_order=k, sat_on=D(2025, 1, 1) + datetime.timedelta(days=k))
+            for k in range(min(n, 20))
+        )  # fmt: skip
     # savepoint, commitment, timeline + its citations, funding + its citations, pledge
-    # citations, corrections, children, links out, links in, release
-    with django_assert_num_queries(12):
+    # citations, corrections, children, links out, links in, bills (where each stands, with
+    # its source), release
+    with django_assert_num_queries(13):
         response = client.get("/commitments/big/")
     assert response.status_code == 200
     assert len(response.context["commitment"].timeline) == n

@@ -13,8 +13,8 @@ from parliament.client import Client
 from parliament.watch import watch
 from sources.models import SourceDocument, WatchTerm
 from tests.commitments.factories import published_commitment
+from tests.parliament.test_watch import LIST, listing, question
 from tests.parliament_server import ParliamentServer, Reply
-from tests.sources.test_watch import LIST, listing, question
 
 pytestmark = pytest.mark.django_db
 INBOX = reverse("admin:desk_inboxitem_changelist")

@@ -14,7 +14,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from commitments.models import Bill, BillStage, stage_line
 from desk.models import InboxItem
@@ -362,3 +362,28 @@ def test_a_citation_can_quote_a_stage_of_the_stored_record(server, client, duty)
         commitment=duty, source=source, quote="3rd reading, House of Commons: 18 June 2025"
     )
     citation.full_clean()  # the quote is verbatim in the stored text
+
+
+def test_the_inbox_suggests_the_commitments_the_bill_carries(server, client, duty):
+    from desk.suggest import suggest
+
+    serve(server)
+    watch_bills(client)
+    source = SourceDocument.objects.get(kind="bill")
+    [suggestion] = suggest(source)
+    assert suggestion.commitment == duty
+    assert suggestion.words == ("the bill carries it",)
+
+
+def test_verify_citations_checks_every_stage_against_its_stored_record(server, client, duty):
+    serve(server)
+    watch_bills(client)
+    out = io.StringIO()
+    call_command("verify_citations", stdout=out)
+    assert "All 7 bill stages verified." in out.getvalue()
+    moved = datetime.date(2026, 5, 1)
+    BillStage.objects.filter(description="Royal Assent").update(sat_on=moved, last_sat_on=moved)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"1 of 7 bill stages failed verification\."):
+        call_command("verify_citations", stdout=io.StringIO(), stderr=err)
+    assert "“Royal Assent: 1 May 2026” is not in source" in err.getvalue()
