@@ -15,7 +15,7 @@ from django.utils.text import Truncator
 
 from commitments.models import Commitment
 from sources.admin_errors import error_items
-from sources.models import SourceDocument, WatchTerm
+from sources.models import SourceDocument, SourceKind, WatchTerm
 
 from .forms import DevelopmentForm, ProposalForm, QuoteFormSet, change_form_class
 from .models import (
@@ -350,7 +350,10 @@ def describe(effect) -> str:
 
 
 def snippet(source: SourceDocument, terms: list[str], width: int = 110) -> dict:
-    """The words around the first watch term found in the source: before, match, after."""
+    """The words around the first watch term found in the source: before, match, after. A
+    bill's record matches no term: its last lines (the newest stages) are shown."""
+    if source.kind == SourceKind.BILL:
+        return {"before": "…" + source.text[-2 * width :], "match": "", "after": ""}
     text = " ".join((source.answer_text or source.text).split())
     lowered = text.lower()
     found = [(lowered.find(term.lower()), term) for term in terms]

@@ -280,7 +280,7 @@ def test_the_commitment_page_says_where_the_bill_stands_with_the_words_of_its_so
     page = browser.get("/commitments/mandatory-reporting-duty/").content.decode()
     assert "In Parliament" in page
     assert "it stood at <strong>Royal Assent</strong>, 29 April 2026" in page
-    assert "none: the bill is an Act of Parliament. Royal Assent is not commencement" in page
+    assert "It is an Act of Parliament: no stage follows. Royal Assent is not commencement" in page
     assert "“Royal Assent: 29 April 2026”" in page
     assert 'href="https://bills.parliament.uk/bills/3938"' in page
     source = SourceDocument.objects.get(kind="bill")
