@@ -31,7 +31,10 @@ CAPTURE_FIELDS = SOURCE_FIELDS | {"question_text", "answer_text"}
 COMMITMENT_FIELDS = {
     "title", "pledge_text", "summary", "theme", "lead_department", "references",
 }  # fmt: skip
-ANNOUNCEMENT_FIELDS = {"summary", "new_status", "new_deadline", "deadline_wording", "note"}
+ANNOUNCEMENT_FIELDS = {
+    "summary", "new_status", "new_deadline", "deadline_wording", "note", "new_firmness",
+    "claimed_status",
+}  # fmt: skip
 FUNDING_FIELDS = {"recipient", "period", "note"}
 
 
@@ -262,7 +265,14 @@ class _Loader:
             seen.add(key)
             citations = event.pop("citations", [])
             values = _take(event, ANNOUNCEMENT_FIELDS, here)
-            for name in ("summary", "new_status", "deadline_wording", "note"):
+            for name in (
+                "summary",
+                "new_status",
+                "deadline_wording",
+                "note",
+                "new_firmness",
+                "claimed_status",
+            ):
                 values.setdefault(name, "")
             values.setdefault("new_deadline", None)
             announcement = self.sync(

@@ -2,21 +2,24 @@
 what a reader sees is what they download.
 
 Parameters (see DESIGN.md): `q`, `status` (repeatable), `theme`, `department`, `overdue`,
-`has_funding`, `announced_after`, `announced_before`, `as_of`, `sort`; `page` is the view's.
+`has_funding`, `firmness` (repeatable; `not_stated` for none), `claims_more` (the
+government's claim goes further than the tracker's verdict), `announced_after`,
+`announced_before`, `as_of`, `sort`; `page` is the view's.
 A value the form cannot accept makes the FilterSet invalid; views answer that with a 400 page
 that says what is wrong, never with a 500 and never by silently ignoring it.
 """
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, Min, OuterRef, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 
 from sources.filters import check_date_order
 
-from .models import Announcement, Commitment, Department, FundingLine, Status, Theme
+from .models import Announcement, Commitment, Department, Firmness, FundingLine, Status, Theme
 from .search import search_commitments
 
 YES_NO = [("true", "Yes"), ("false", "No")]
+NOT_STATED = "not_stated"
 
 # sort value -> (label, ordering). Nulls go last whatever the direction.
 SORTS = {
@@ -68,6 +71,16 @@ class CommitmentFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_overdue", empty_label="Either", label="Overdue"
     )
+    firmness = django_filters.MultipleChoiceFilter(
+        choices=[*Firmness.choices, (NOT_STATED, "Not stated")],
+        method="filter_firmness",
+        widget=forms.CheckboxSelectMultiple,
+        label="How firmly committed",
+    )
+    claims_more = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_claims_more", empty_label="Either",
+        label="The government claims more than the evidence shows",
+    )  # fmt: skip
     has_funding = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_has_funding", empty_label="Either", label="Has money"
     )
@@ -121,6 +134,17 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status__in=value) if value else queryset
+
+    def filter_firmness(self, queryset, name, value):
+        if not value:
+            return queryset
+        chosen = Q(firmness__in=[v for v in value if v != NOT_STATED])
+        return queryset.filter(
+            chosen | Q(firmness__isnull=True) if NOT_STATED in value else chosen
+        )
+
+    def filter_claims_more(self, queryset, name, value):
+        return queryset.filter(claims_more=(value == "true"))
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(is_overdue=(value == "true"))

@@ -48,6 +48,38 @@ STATUS_DEFINITIONS = {
     Status.DROPPED: "Withdrawn or abandoned.",
 }
 
+
+class Firmness(models.TextChoices):
+    """How firmly the government committed, in its own words (a property of the pledge, set by
+    a cited event: it may firm up or soften over time)."""
+
+    ACCEPTED_IN_FULL = "accepted_in_full", "Accepted in full"
+    ACCEPTED_IN_PRINCIPLE = "accepted_in_principle", "Accepted in principle"
+    WILL_CONSIDER = "will_consider", "Will consider or consult"
+    REJECTED = "rejected", "Rejected"
+
+
+FIRMNESS_DEFINITIONS = {
+    Firmness.ACCEPTED_IN_FULL: "The government said it would do it, without reservation (e.g. "
+    "“accepted in full”, “we will legislate”).",
+    Firmness.ACCEPTED_IN_PRINCIPLE: "The government agreed with the aim but left the means, "
+    "the extent or the timing open (“in principle”, “we will explore”).",
+    Firmness.WILL_CONSIDER: "The government said it would consider, review or consult.",
+    Firmness.REJECTED: "The government said it would not do it.",
+}
+
+# How far along each status says a commitment is, to compare the government's claim with the
+# tracker's verdict: a claim ranked above the verdict claims more than the evidence shows.
+# Superseded and dropped are not steps on that road: a claim or verdict of either is compared
+# only for being different.
+PROGRESS_RANK = {
+    Status.ANNOUNCED: 1,
+    Status.STALLED: 1,
+    Status.IN_PROGRESS: 2,
+    Status.PARTLY_DELIVERED: 3,
+    Status.DELIVERED: 4,
+}
+
 # A commitment in one of these states can no longer be overdue.
 CLOSED_STATUSES = (
     Status.DELIVERED,
@@ -114,6 +146,40 @@ class CommitmentState:
     deadline: Date | None
     deadline_wording: str
     last_evidence_on: Date | None
+    firmness: str | None = None
+    claimed_status: str | None = None
+    claimed_on: Date | None = None
+
+    @property
+    def claim_differs(self) -> bool:
+        """The government's latest claim is not the tracker's verdict."""
+        return bool(self.claimed_status and self.status and self.claimed_status != self.status)
+
+    @property
+    def claims_more(self) -> bool:
+        """The government's latest claim goes further than the tracker's verdict."""
+        claimed, verdict = PROGRESS_RANK.get(self.claimed_status), PROGRESS_RANK.get(self.status)
+        return claimed is not None and verdict is not None and claimed > verdict
+
+    def get_claimed_status_display(self) -> str:
+        return Status(self.claimed_status).label if self.claimed_status else ""
+
+    def get_firmness_display(self) -> str:
+        return Firmness(self.firmness).label if self.firmness else "Not stated"
+
+    def claim_event(self, events):
+        """The announcement among `events` that made the government's latest claim."""
+        for event in reversed(list(events)):
+            if event.claimed_status and event.date == self.claimed_on:
+                return event
+        return None
+
+    def firmness_event(self, events):
+        """The announcement among `events` that set the current firmness."""
+        for event in reversed(list(events)):
+            if event.new_firmness:
+                return event if event.new_firmness == self.firmness else None
+        return None
 
     @property
     def exists(self) -> bool:
@@ -147,6 +213,12 @@ class CommitmentState:
             if event.new_status == self.status and event.date == self.status_since:
                 return event
         return None
+
+
+def progress_rank(field: str) -> Case:
+    """PROGRESS_RANK of the status in `field`, as SQL (NULL for superseded, dropped, none)."""
+    whens = [When(**{field: status}, then=Value(rank)) for status, rank in PROGRESS_RANK.items()]
+    return Case(*whens, default=None, output_field=models.IntegerField())
 
 
 class CommitmentQuerySet(models.QuerySet):
@@ -183,6 +255,7 @@ class CommitmentQuerySet(models.QuerySet):
         latest_first = ("-date", "-pk")
         status_setting = timeline.exclude(new_status="")
         deadline_setting = timeline.filter(new_deadline__isnull=False)
+        claiming = timeline.exclude(claimed_status="")
         qs = self.annotate(
             as_of_date=Value(on, output_field=models.DateField()),
             status=Subquery(status_setting.order_by(*latest_first).values("new_status")[:1]),
@@ -192,6 +265,13 @@ class CommitmentQuerySet(models.QuerySet):
                 Value(""),
             ),
             last_evidence_on=Subquery(timeline.order_by(*latest_first).values("date")[:1]),
+            firmness=Subquery(
+                timeline.exclude(new_firmness="")
+                .order_by(*latest_first)
+                .values("new_firmness")[:1]
+            ),
+            claimed_status=Subquery(claiming.order_by(*latest_first).values("claimed_status")[:1]),
+            claimed_on=Subquery(claiming.order_by(*latest_first).values("date")[:1]),
         )
         # The current status began with the first status-setting announcement after the last
         # one (in date, then entry order) that set a different status.
@@ -208,6 +288,8 @@ class CommitmentQuerySet(models.QuerySet):
         qs = qs.annotate(
             changed_on=Subquery(changed.values("date")[:1]),
             changed_pk=Subquery(changed.values("pk")[:1]),
+            claimed_rank=progress_rank("claimed_status"),
+            verdict_rank=progress_rank("status"),
         ).annotate(
             status_since=models.Case(
                 models.When(changed_on__isnull=True, then=first_ever),
@@ -218,6 +300,11 @@ class CommitmentQuerySet(models.QuerySet):
                     Q(status__isnull=False, deadline__lt=on) & ~Q(status__in=CLOSED_STATUSES),
                     then=Value(True),
                 ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            claims_more=models.Case(
+                models.When(Q(claimed_rank__gt=F("verdict_rank")), then=Value(True)),
                 default=Value(False),
                 output_field=models.BooleanField(),
             ),
@@ -404,7 +491,7 @@ class Commitment(models.Model):
 
     def state_on(self, on: Date) -> CommitmentState:
         """The commitment's state on `on`, from its evidenced announcements (one query)."""
-        status = since = deadline = last = None
+        status = since = deadline = last = firmness = claimed = claimed_on = None
         wording = ""
         for event in self.announcements.evidenced().filter(date__lte=on).order_by("date", "pk"):
             last = event.date
@@ -414,6 +501,10 @@ class Commitment(models.Model):
                 status = event.new_status
             if event.new_deadline is not None:
                 deadline, wording = event.new_deadline, event.deadline_wording
+            if event.new_firmness:
+                firmness = event.new_firmness
+            if event.claimed_status:
+                claimed, claimed_on = event.claimed_status, event.date
         return CommitmentState(
             on=on,
             status=status,
@@ -421,6 +512,9 @@ class Commitment(models.Model):
             deadline=deadline,
             deadline_wording=wording,
             last_evidence_on=last,
+            firmness=firmness,
+            claimed_status=claimed,
+            claimed_on=claimed_on,
         )
 
     @property
@@ -435,6 +529,9 @@ class Commitment(models.Model):
             deadline=self.deadline,
             deadline_wording=self.deadline_wording,
             last_evidence_on=self.last_evidence_on,
+            firmness=self.firmness,
+            claimed_status=self.claimed_status,
+            claimed_on=self.claimed_on,
         )
 
     @property
@@ -523,6 +620,23 @@ class Announcement(models.Model):
         blank=True,
         help_text="Caveats shown with the event: an uncertain date, a secondary-only source, a "
         "disagreement between sources.",
+    )
+    new_firmness = models.CharField(
+        "firmness from this date",
+        max_length=32,
+        choices=Firmness.choices,
+        blank=True,
+        help_text="How firmly the government commits, from this date on, as its words quoted "
+        "here say (e.g. “accepted in full”). Leave blank if this event does not say.",
+    )
+    claimed_status = models.CharField(
+        "the government's claim",
+        max_length=32,
+        choices=Status.choices,
+        blank=True,
+        help_text="The status the government claims in the words quoted here (e.g. it says "
+        "the work is done). The tracker's own verdict is the status above; when the two "
+        "differ, both are shown. Leave blank if the event makes no such claim.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

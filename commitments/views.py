@@ -11,11 +11,13 @@ from .exports import DATASETS, filename, make_filterset, site_origin, sql_stream
 from .filters import commitment_filterset
 from .models import (
     CLOSED_STATUSES,
+    FIRMNESS_DEFINITIONS,
     STATUS_DEFINITIONS,
     Announcement,
     Citation,
     Commitment,
     Correction,
+    Firmness,
     FundingLine,
     Status,
 )
@@ -145,6 +147,8 @@ class CommitmentDetailView(DetailView):
             corrections=grouped(self.object.published_corrections),
             state=state,
             status_event=state.status_event(timeline),
+            claim_event=state.claim_event(timeline) if state.claim_differs else None,
+            firmness_event=state.firmness_event(timeline),
             deadline_history=deadlines,
             **kwargs,
         )
@@ -208,6 +212,7 @@ class MethodologyView(TemplateView):
         return super().get_context_data(
             datasets=DATASETS.values(),
             definitions=[(status, STATUS_DEFINITIONS[status]) for status in Status],
+            firmness_definitions=[(f, FIRMNESS_DEFINITIONS[f]) for f in Firmness],
             closed=[Status(value).label for value in CLOSED_STATUSES],
             stale_months=STALE_AFTER_MONTHS,
             **kwargs,

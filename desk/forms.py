@@ -24,6 +24,8 @@ class DevelopmentForm(forms.ModelForm):
             "new_status": "Status from this date",
             "new_deadline": "Deadline from this date",
             "deadline_wording": "The deadline in the source's words",
+            "new_firmness": "How firmly the government commits, from this date",
+            "claimed_status": "What the government claims (if it differs from your verdict)",
             "summary": "Summary for the timeline",
             "note": "Caveat shown with the event",
         }
@@ -40,9 +42,11 @@ class DevelopmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commitment"].queryset = Commitment.objects.order_by("title")
-        self.fields["new_status"].choices = [("", "No change")] + [
-            choice for choice in self.fields["new_status"].choices if choice[0]
-        ]
+        for name, blank in (("new_status", "No change"), ("new_firmness", "Not stated"),
+                            ("claimed_status", "No claim")):  # fmt: skip
+            self.fields[name].choices = [("", blank)] + [
+                choice for choice in self.fields[name].choices if choice[0]
+            ]
 
 
 class QuoteForm(forms.Form):

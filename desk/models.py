@@ -33,6 +33,8 @@ ANNOUNCEMENT_FIELDS = (
     "new_status",
     "new_deadline",
     "deadline_wording",
+    "new_firmness",
+    "claimed_status",
     "summary",
     "note",
 )
@@ -55,7 +57,7 @@ CHANGEABLE = {
     "commitment": ["title", "pledge_text", "summary", "theme", "lead_department", "parent",
                    "references"],
     "announcement": ["date", "kind", "summary", "new_status", "new_deadline",
-                     "deadline_wording", "note"],
+                     "deadline_wording", "new_firmness", "claimed_status", "note"],
     "fundingline": ["amount", "stage", "stated_on", "recipient", "purpose", "period", "parent",
                     "same_money_as", "note"],
     "citation": ["source", "quote", "locator"],

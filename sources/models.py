@@ -40,6 +40,14 @@ class Provenance(models.TextChoices):
     SECONDARY = "secondary", "Secondary (news, commentary, aggregator)"
 
 
+# How a citation names its source's provenance (the methodology page explains each).
+PROVENANCE_LEVELS = {
+    Provenance.PRIMARY: "primary source",
+    Provenance.PRIMARY_MIRROR: "primary, via a mirror",
+    Provenance.SECONDARY: "secondary source",
+}
+
+
 class SourceDocument(models.Model):
     """One public document, stored as text, that claims in the tracker can cite."""
 
@@ -201,6 +209,10 @@ class SourceDocument(models.Model):
         if self.provenance == Provenance.SECONDARY and self.publisher:
             return f"{self.title} ({self.publisher})"
         return self.title
+
+    def get_provenance_level_display(self) -> str:
+        """The provenance level in a few words, as a citation shows it."""
+        return PROVENANCE_LEVELS.get(self.provenance, self.provenance)
 
     @property
     def is_secondary(self) -> bool:

@@ -27,7 +27,16 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from sources.filters import source_filterset
 
 from ..filters import commitment_filterset
-from ..models import HOUSES, Announcement, Bill, Citation, Correction, FundingLine, Status
+from ..models import (
+    HOUSES,
+    Announcement,
+    Bill,
+    Citation,
+    Correction,
+    Firmness,
+    FundingLine,
+    Status,
+)
 from .columns import ON, Column, Dataset, DaysBetween, Joined, SiteUrl, earlier
 
 # -- commitments ---------------------------------------------------------------------------
@@ -80,6 +89,10 @@ COMMITMENT_COLUMNS = (
     Column("is_overdue", "boolean", "Deadline passed and not delivered, partly delivered, superseded or dropped.", "false", F("is_overdue")),
     Column("days_overdue", "integer", "Days from the deadline to the as_of date, when overdue.", "235", days_overdue),
     Column("last_evidence_on", "date", "Date of the latest cited announcement on record.", "2025-10-22", F("last_evidence_on")),
+    Column("firmness", "text", "How firmly the government committed on the as_of date, in its cited words: " + ", ".join(f.value for f in Firmness) + " (empty: not stated).", "accepted_in_full", F("firmness")),
+    Column("government_claim", "text", "The status the government's latest cited words claim, when an event records one (the tracker's verdict is `status`).", "delivered", F("claimed_status")),
+    Column("government_claim_on", "date", "Date of that claim.", "2025-04-09", F("claimed_on")),
+    Column("claims_more_than_evidence", "boolean", "The government's claim goes further than the tracker's verdict (e.g. it says delivered; the evidence shows in progress).", "true", F("claims_more")),
     Column("theme", "text", "Theme.", "inquiries", F("theme")),
     Column("lead_department", "text", "Lead department.", "home_office", F("lead_department")),
     Column("parent_slug", "text", "The package this commitment belongs to, if any.", "ten-million-action-plan", F("parent__slug")),
@@ -134,6 +147,8 @@ ANNOUNCEMENT_COLUMNS = (
     Column("deadline_before", "date", "Deadline before this event.", "2025-05-31", set_by(deadline_setting, "new_deadline", inclusive=False)),
     Column("deadline_after", "date", "Deadline after it.", "2025-05-31", set_by(deadline_setting, "new_deadline", inclusive=True)),
     Column("deadline_wording", "text", "The source's words for a deadline this event sets.", "by Easter this year", F("deadline_wording")),
+    Column("firmness", "text", "How firmly the government commits from this event on, if it says.", "accepted_in_full", F("new_firmness")),
+    Column("government_claim", "text", "The status the government claims in this event's quoted words, if any.", "delivered", F("claimed_status")),
     Column("note", "text", "Caveats: uncertain dates, secondary sources, disagreements.", "Secondary source (GB News).", F("note")),
     Column("quotes", "text", "Every quote the event rests on, joined with ' | '.", "With permission, I will update the House…", cited("announcement", "quote")),
     Column("source_urls", "text", "The original address of each quote's source, in the same order, joined with ' | '.", "https://parallelparliament.co.uk/…", cited("announcement", "source__url")),

@@ -8,7 +8,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commitments.models import AnnouncementKind, Commitment, Status
+from commitments.models import AnnouncementKind, Commitment, Firmness, Status
 from tests.commitments.factories import AnnouncementFactory, CommitmentFactory, event
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +153,8 @@ timelines = st.lists(
         st.sampled_from(["", *Status.values]),  # new status, or none
         st.one_of(st.none(), st.integers(min_value=0, max_value=60)),  # deadline offset
         st.booleans(),  # cited?
+        st.sampled_from(["", *Firmness.values]),  # new firmness, or none
+        st.sampled_from(["", *Status.values]),  # the government's claim, or none
     ),
     max_size=8,
 )
@@ -164,10 +166,12 @@ def test_queryset_and_model_method_agree_on_any_timeline(timeline, probe):
     start = D(2025, 1, 1)
     with contextlib.suppress(_Rollback), transaction.atomic():
         commitment = CommitmentFactory()
-        for offset, status, deadline, cited in timeline:
+        for offset, status, deadline, cited, firmness, claim in timeline:
             values = {
                 "date": start + datetime.timedelta(days=offset),
                 "new_status": status,
+                "new_firmness": firmness,
+                "claimed_status": claim,
                 "new_deadline": start + datetime.timedelta(days=deadline)
                 if deadline is not None
                 else None,
@@ -178,5 +182,8 @@ def test_queryset_and_model_method_agree_on_any_timeline(timeline, probe):
                 event(commitment, **values)
             else:
                 AnnouncementFactory(commitment=commitment, **values)
-        state_both_ways(commitment, start + datetime.timedelta(days=probe))
+        on = start + datetime.timedelta(days=probe)
+        state = state_both_ways(commitment, on)
+        row = Commitment.objects.as_of(on).get(pk=commitment.pk)
+        assert row.claims_more == state.claims_more  # the SQL rank and the Python one agree
         raise _Rollback
