@@ -35,7 +35,7 @@ ANNOUNCEMENT_FIELDS = {
     "summary", "new_status", "new_deadline", "deadline_wording", "note", "new_firmness",
     "claimed_status",
 }  # fmt: skip
-FUNDING_FIELDS = {"recipient", "period", "note"}
+FUNDING_FIELDS = {"recipient", "period", "note", "may_overlap"}
 
 
 class CuratedDataError(Exception):
@@ -296,8 +296,9 @@ class _Loader:
             key = line.pop("key", None)
             refs = {name: line.pop(name, None) for name in ("parent", "same_money_as")}
             values = _take(line, FUNDING_FIELDS, here)
-            for name in FUNDING_FIELDS:
+            for name in FUNDING_FIELDS - {"may_overlap"}:
                 values.setdefault(name, "")
+            values.setdefault("may_overlap", False)
             funding = self.sync(FundingLine, lookup, {**values, "stated_on": stated_on}, here)
             if key is not None:
                 if key in self.funding:

@@ -329,7 +329,7 @@ class CommitmentQuerySet(models.QuerySet):
         `money_disagrees` (sources give different figures for some of its money)."""
         lines = FundingLine.objects.evidenced().stated_by(on).filter(commitment=OuterRef("pk"))
         total = (
-            lines.filter(same_money_as__isnull=True)
+            lines.filter(same_money_as__isnull=True, may_overlap=False)
             .order_by()
             .values("commitment")
             .annotate(total=Sum("amount"))
@@ -713,8 +713,11 @@ class FundingLineQuerySet(models.QuerySet):
 
     def totals_by_stage(self) -> list[dict]:
         """Money by stage, counting each sum once: lines that are another source's figure for
-        the same money, and parts of a larger line, are left out of the totals."""
-        independent = self.filter(same_money_as__isnull=True, parent__isnull=True)
+        the same money, parts of a larger line, and lines that may overlap another figure are
+        left out of the totals."""
+        independent = self.filter(
+            same_money_as__isnull=True, parent__isnull=True, may_overlap=False
+        )
         sums = dict(
             independent.order_by()
             .values_list("stage")
@@ -783,6 +786,13 @@ class FundingLine(models.Model):
         related_name="other_figures",
         help_text="Another source's figure for the same money. If the amounts differ the "
         "tracker flags the disagreement; keep both.",
+    )
+    may_overlap = models.BooleanField(
+        "may overlap another figure",
+        default=False,
+        help_text="The sources do not say whether this amount is new money or part of another "
+        "figure on record (and nothing reconciles them): it is shown and flagged, but not "
+        "added to totals.",
     )
     note = PlainTextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -59,7 +59,7 @@ CHANGEABLE = {
     "announcement": ["date", "kind", "summary", "new_status", "new_deadline",
                      "deadline_wording", "new_firmness", "claimed_status", "note"],
     "fundingline": ["amount", "stage", "stated_on", "recipient", "purpose", "period", "parent",
-                    "same_money_as", "note"],
+                    "same_money_as", "may_overlap", "note"],
     "citation": ["source", "quote", "locator"],
 }  # fmt: skip
 
