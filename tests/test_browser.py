@@ -236,3 +236,35 @@ def test_two_editors_save_the_same_commitment_and_the_second_is_told(
         bob.screenshot(path=os.path.join(shots, "admin-conflict-1280.png"))
     for page in pages:
         page.context.close()
+
+
+def test_researcher_filters_on_claims_beyond_the_evidence_and_reads_both(page, curated):
+    """The list's "claims more than the evidence shows" filter, then the commitment's page: the
+    government's words beside our assessment, each cited, and how firmly it committed."""
+    page.goto(curated.url + "/commitments/")
+    page.get_by_label("The government claims more than the evidence shows").select_option("true")
+    page.get_by_role("button", name="Apply filters").click()
+    assert "claims_more=true" in page.url
+    rows = page.locator("table.list tbody tr")
+    titles = rows.locator("th").all_inner_texts()
+    assert any("IICSA" in title for title in titles)
+    iicsa = rows.filter(has_text="IICSA")
+    assert "The government says: delivered" in iicsa.inner_text()
+    iicsa.get_by_role("link").first.click()
+    box = page.locator(".claim-verdict")
+    says, ours = (
+        box.inner_text().index("The government says"),
+        box.inner_text().index("Our assessment"),
+    )
+    assert says < ours
+    assert "partly delivered" in box.inner_text()[ours:]
+    quote = box.locator("blockquote").first
+    assert "primary" in quote.locator(".tag").inner_text()
+    quote.locator("footer a").first.click()
+    assert "/sources/" in page.url
+    page.go_back()
+    # Firmness is read the same way, and the provenance tag explains itself.
+    page.goto(curated.url + "/commitments/?firmness=accepted_in_full")
+    assert page.locator("table.list tbody tr").count() >= 1
+    page.goto(curated.url + "/methodology/#provenance")
+    assert page.locator("#provenance").is_visible()

@@ -70,7 +70,7 @@ CASEY_ON_2025_12_31 = {
     "status": "delivered",
     "status_since": "2025-06-16",
     "deadline": "2025-05-31",
-    "deadline_wording": "begin soon and last three months",
+    "deadline_wording": "due for publication in May",  # revised on 2 June 2025 (review E7)
     "is_overdue": "false",
     "days_overdue": "",
     "last_evidence_on": "2025-10-22",
@@ -83,10 +83,10 @@ CASEY_ON_2025_12_31 = {
     "parent_slug": "ten-million-action-plan",
     "money_total": "2500000",
     "money_disagrees": "false",
-    "pledge_text": "Ms Cooper has commissioned this audit led by Baroness Louise Casey to examine "
-    "existing data and evidence to draw a comprehensive picture of the nature, scale and "
-    "profile of group-based child sexual abuse offending identified by police and agencies",
-    "pledge_source_url": "https://policeprofessional.com/?p=141680",
+    "pledge_text": "First, we want a rapid audit that fills the gaps that were left by the "
+    "independent inquiry, such as on the scale and characteristics of child sexual exploitation "
+    "across the country. That work will rightly be done by Baroness Casey.",
+    "pledge_source_url": "https://parallelparliament.co.uk/mp/jo-white/debate/2025-01-16/commons/commons-chamber/child-sexual-exploitation-and-abuse",
     "bills": "",  # no bill carries the audit
     "bill_stages": "",
     "bill_stages_on": "",
