@@ -59,7 +59,7 @@ class LoadReport:
             f"{name}: "
             + ", ".join(
                 f"{self.counts[(name, outcome)]} {outcome}"
-                for outcome in ("created", "updated", "unchanged")
+                for outcome in ("created", "updated", "unchanged", "removed")
                 if self.counts[(name, outcome)]
             )
             for name in names
@@ -81,9 +81,15 @@ class _Loader:
         self.commitments: dict[str, Commitment] = {}
         self.funding: dict[str, FundingLine] = {}
         self.funding_refs: list[tuple[FundingLine, dict, str]] = []
+        self.seen: dict[type[models.Model], set] = {}
 
     def sync(self, model, lookup: dict, values: dict, where: str):
         """Create or update one object, saving only when something differs."""
+        obj = self._sync(model, lookup, values, where)
+        self.seen.setdefault(model, set()).add(obj.pk)
+        return obj
+
+    def _sync(self, model, lookup: dict, values: dict, where: str):
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj, outcome = model(**lookup, **values), "created"
@@ -104,6 +110,7 @@ class _Loader:
         return obj
 
     def load(self, data: dict) -> LoadReport:
+        self.remove_stale_citations(data)
         for entry in data.get("sources", []):
             self.load_source(dict(entry))
         for entry in data.get("commitments", []):
@@ -138,7 +145,53 @@ class _Loader:
             )
         for entry in data.get("bills", []):
             self.load_bill(_take(dict(entry), {"parliament_id", "title", "commitments"}, "bill"))
+        self.remove_stale()
         return self.report
+
+    def remove_stale_citations(self, data: dict) -> None:
+        """Before any source's text is replaced: remove the citations an earlier edition loaded
+        whose (source, quote) the file no longer holds, so a corrected passage can replace the
+        one they quoted. Only rows nobody but the loader wrote; a commitment's last pledge
+        citation waits for remove_stale(), when its new ones exist."""
+        urls = {entry.get("key"): entry.get("url") for entry in data.get("sources", [])}
+        quoted = set()
+        for commitment in data.get("commitments", []):
+            claims = [commitment, *commitment.get("announcements", []),
+                      *commitment.get("funding", [])]  # fmt: skip
+            for claim in claims:
+                for citation in claim.get("pledge_citations", claim.get("citations", [])):
+                    quoted.add((urls.get(citation.get("source")), citation.get("quote")))
+        slugs = [commitment.get("slug") for commitment in data.get("commitments", [])]
+        named = {url for url in urls.values() if url}
+        touched = Citation.history.filter(history_user__isnull=False).values("id")
+        rows = Citation.objects.filter(commitment__slug__in=slugs).exclude(pk__in=touched)
+        for citation in rows.select_related("source"):
+            known = citation.source.url in named  # a capture's address may come from its text
+            if known and (citation.source.url, citation.quote) not in quoted:
+                if Citation.unpublishing_message(citation.commitment_id, leaving={citation.pk}):
+                    continue
+                citation.delete()
+                self.report.record(Citation, "removed")
+
+    def remove_stale(self) -> None:
+        """Remove what an earlier edition of the file loaded and this one no longer holds (an
+        event whose date or kind was corrected, a citation replaced): the rows of the file's
+        commitments that this load did not see, provided nobody but the loader ever wrote them
+        (no user in their history: an editor's or reviewer's work is never removed)."""
+        ours = [c.pk for c in self.commitments.values()]
+        for model in (Citation, Announcement, FundingLine, CommitmentLink):
+            rows = (
+                model.objects.filter(from_commitment__in=ours)
+                if model is CommitmentLink
+                else model.objects.filter(commitment__in=ours)
+            )
+            stale = rows.exclude(pk__in=self.seen.get(model, set()))
+            touched = model.history.filter(history_user__isnull=False).values("id")
+            for obj in stale.exclude(pk__in=touched):
+                if model is Citation and not Citation.objects.filter(pk=obj.pk).exists():
+                    continue  # gone with its announcement or funding line
+                obj.delete()
+                self.report.record(model, "removed")
 
     def load_bill(self, entry: dict) -> None:
         """A bill that carries commitments, named by Parliament's id. Its title is the curated

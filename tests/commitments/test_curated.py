@@ -83,3 +83,42 @@ def test_an_unknown_field_is_refused(tmp_path):
     with pytest.raises(CommandError, match="unknown field"):
         call_command("load_curated", str(dataset))
     assert not Commitment.objects.exists()
+
+
+def test_a_reload_after_a_correction_leaves_no_stale_fact_and_keeps_an_editors_work(
+    tmp_path, django_user_model
+):
+    """An earlier edition said the IICSA timetable was delivered (an event of another kind).
+    Loading the corrected file over it removes the rows the file no longer holds, unless
+    somebody edited them, and ends where a fresh load does."""
+    shutil.copytree(FIXTURES, tmp_path / "fixtures")
+    old = tmp_path / "fixtures" / "curated.toml"
+    text = old.read_text(encoding="utf-8")
+    corrected = 'date = 2025-04-09\nkind = "progress"\nsummary = "The Government publishes'
+    assert corrected in text
+    was = corrected.replace('"progress"', '"delivered"')
+    verdict = 'new_status = "partly_delivered"\nnote = "Corrected after'
+    old.write_text(
+        text.replace(corrected, was).replace(verdict, verdict.replace("partly_", "")),
+        encoding="utf-8",
+    )
+    call_command("load_curated", str(old), verbosity=0)
+    iicsa = Commitment.objects.get(slug="iicsa-timetable-by-easter")
+    on = datetime.date(2026, 11, 21)
+    assert iicsa.state_on(on).status == Status.DELIVERED
+    editor = django_user_model.objects.create_user("ed", password="a long passphrase 42")
+    extra = Commitment.objects.get(slug="casey-national-audit").announcements.create(
+        date=datetime.date(2025, 7, 1), kind="progress", summary="Added by an editor."
+    )
+    extra.history.update(history_user=editor)
+
+    call_command("load_curated", verbosity=0)
+    iicsa = Commitment.objects.get(slug="iicsa-timetable-by-easter")
+    assert iicsa.state_on(on).status == Status.PARTLY_DELIVERED
+    assert not iicsa.announcements.filter(kind="delivered").exists()
+    assert (
+        Commitment.objects.get(slug="casey-national-audit")
+        .announcements.filter(pk=extra.pk)
+        .exists()
+    )  # an editor's row is never removed
+    call_command("verify_citations", verbosity=0)
