@@ -29,7 +29,7 @@ SOURCE_FIELDS = {
 # Fields the parser reads from a capture (the rest of ParseResult.values is bookkeeping).
 CAPTURE_FIELDS = SOURCE_FIELDS | {"question_text", "answer_text"}
 COMMITMENT_FIELDS = {
-    "title", "pledge_text", "summary", "theme", "lead_department", "references",
+    "title", "pledge_text", "summary", "theme", "lead_department", "references", "searched_on",
 }  # fmt: skip
 ANNOUNCEMENT_FIELDS = {
     "summary", "new_status", "new_deadline", "deadline_wording", "note", "new_firmness",
@@ -300,6 +300,7 @@ class _Loader:
         values = _take(values, COMMITMENT_FIELDS, where)
         values.setdefault("summary", "")
         values.setdefault("references", "")
+        values.setdefault("searched_on", None)
         parent = entry.get("parent")  # a parent must come before its children in the file
         values["parent"] = self.commitment(parent, where) if parent else None
         self.commitments[slug] = self.sync(Commitment, {"slug": slug}, values, where)

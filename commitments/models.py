@@ -431,6 +431,13 @@ class Commitment(models.Model):
         blank=True,
         help_text="External references: IICSA or Casey recommendation numbers, bill clauses.",
     )
+    searched_on = models.DateField(
+        "sources last searched on",
+        null=True,
+        blank=True,
+        help_text="The day someone last looked for newer sources on this commitment (whether or "
+        "not they found any), so a reader knows how fresh the silence after the last evidence is.",
+    )
     summary_needs_review = models.BooleanField(
         "summary to be checked",
         default=False,

@@ -55,7 +55,7 @@ class ChangeType(models.TextChoices):
 # What can be changed, per model, by a change draft.
 CHANGEABLE = {
     "commitment": ["title", "pledge_text", "summary", "theme", "lead_department", "parent",
-                   "references"],
+                   "references", "searched_on"],
     "announcement": ["date", "kind", "summary", "new_status", "new_deadline",
                      "deadline_wording", "new_firmness", "claimed_status", "note"],
     "fundingline": ["amount", "stage", "stated_on", "recipient", "purpose", "period", "parent",

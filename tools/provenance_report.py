@@ -9,7 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -33,7 +33,11 @@ def main() -> None:
     ]
     for name, rows in (("pledges", pledges), ("status-setting announcements", events)):
         strict = [label for label, found in rows if Provenance.PRIMARY in found]
-        mirrored = [label for label, found in rows if found & {Provenance.PRIMARY, Provenance.PRIMARY_MIRROR}]
+        mirrored = [
+            label
+            for label, found in rows
+            if found & {Provenance.PRIMARY, Provenance.PRIMARY_MIRROR}
+        ]
         print(f"{name}: {len(strict)} of {len(rows)} cite a primary source "
               f"({100 * len(strict) / len(rows):.0f}%); {len(mirrored)} of {len(rows)} "
               f"({100 * len(mirrored) / len(rows):.0f}%) counting faithful mirrors")  # fmt: skip

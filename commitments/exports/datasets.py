@@ -89,6 +89,7 @@ COMMITMENT_COLUMNS = (
     Column("is_overdue", "boolean", "Deadline passed and not delivered, partly delivered, superseded or dropped.", "false", F("is_overdue")),
     Column("days_overdue", "integer", "Days from the deadline to the as_of date, when overdue.", "235", days_overdue),
     Column("last_evidence_on", "date", "Date of the latest cited announcement on record.", "2025-10-22", F("last_evidence_on")),
+    Column("sources_searched_on", "date", "The day the tracker last looked for newer sources on the commitment (found or not).", "2026-12-02", Case(When(searched_on__lte=F(ON), then=F("searched_on")))),
     Column("firmness", "text", "How firmly the government committed on the as_of date, in its cited words: " + ", ".join(f.value for f in Firmness) + " (empty: not stated).", "accepted_in_full", F("firmness")),
     Column("government_claim", "text", "The status the government's latest cited words claim, when an event records one (the tracker's verdict is `status`).", "delivered", F("claimed_status")),
     Column("government_claim_on", "date", "Date of that claim.", "2025-04-09", F("claimed_on")),

@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commitments', '0009_firmness_and_claims'),
+        ("commitments", "0009_firmness_and_claims"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fundingline',
-            name='may_overlap',
-            field=models.BooleanField(default=False, help_text='The sources do not say whether this amount is new money or part of another figure on record (and nothing reconciles them): it is shown and flagged, but not added to totals.', verbose_name='may overlap another figure'),
+            model_name="fundingline",
+            name="may_overlap",
+            field=models.BooleanField(
+                default=False,
+                help_text="The sources do not say whether this amount is new money or part of another figure on record (and nothing reconciles them): it is shown and flagged, but not added to totals.",
+                verbose_name="may overlap another figure",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalfundingline',
-            name='may_overlap',
-            field=models.BooleanField(default=False, help_text='The sources do not say whether this amount is new money or part of another figure on record (and nothing reconciles them): it is shown and flagged, but not added to totals.', verbose_name='may overlap another figure'),
+            model_name="historicalfundingline",
+            name="may_overlap",
+            field=models.BooleanField(
+                default=False,
+                help_text="The sources do not say whether this amount is new money or part of another figure on record (and nothing reconciles them): it is shown and flagged, but not added to totals.",
+                verbose_name="may overlap another figure",
+            ),
         ),
     ]

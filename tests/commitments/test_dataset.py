@@ -362,3 +362,18 @@ def test_e13_the_barrister_magazine_quote_is_the_pages_own_words(loaded):
     assert "…" not in citation.quote
     assert "(a great many others appeared in IICSA’s previous reports)" in citation.quote
     assert citation.source.kind == "other"
+
+
+def test_at_least_30_commitments_each_with_the_date_its_sources_were_searched(loaded, client):
+    published = Commitment.objects.published()
+    assert published.count() >= 30
+    assert set(published.values_list("searched_on", flat=True)) == {D(2026, 12, 2)}
+    casey = published.filter(parent__slug="casey-12-recommendations")
+    assert casey.count() == 11  # the twelfth's wording was not found
+    for child in casey:
+        first = child.announcements.order_by("date").first()
+        assert (first.date, first.new_firmness) == (D(2025, 6, 16), "accepted_in_full")
+    page = client.get("/commitments/casey-rec-1-rape-law/").content.decode()
+    assert "Sources last searched on 2 December 2026." in page
+    earlier = client.get("/commitments/casey-rec-1-rape-law/?as_of=2025-07-01").content.decode()
+    assert "Sources last searched" not in earlier  # not known on that date

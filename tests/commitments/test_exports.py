@@ -74,6 +74,7 @@ CASEY_ON_2025_12_31 = {
     "is_overdue": "false",
     "days_overdue": "",
     "last_evidence_on": "2025-10-22",
+    "sources_searched_on": "",  # 2 December 2026 is after the row's date
     "firmness": "",
     "government_claim": "",
     "government_claim_on": "",
