@@ -300,10 +300,11 @@ class Draft(models.Model):
 
     def build(self) -> tuple[Announcement, list[Citation]]:
         """The announcement and citations this draft would write, unsaved."""
-        values = {
-            name: Announcement._meta.get_field(name).to_python(self.announcement.get(name))
-            for name in ANNOUNCEMENT_FIELDS
-        }
+        values = {}
+        for name in ANNOUNCEMENT_FIELDS:
+            field, given = Announcement._meta.get_field(name), self.announcement.get(name)
+            # A draft saved before a field existed (or left blank) takes the field's default.
+            values[name] = field.to_python(given) if given is not None else field.get_default()
         values["new_deadline"] = values["new_deadline"] or None
         announcement = Announcement(commitment_id=self.commitment_id, **values)
         sources = SourceDocument.objects.in_bulk([c["source"] for c in self.citations])

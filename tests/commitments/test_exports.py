@@ -131,9 +131,9 @@ def test_sources_csv_has_the_rows_the_list_shows(client, curated):
 def test_funding_csv_has_every_line_of_the_funding_page(client, curated):
     page = client.get("/funding/")
     _, rows = download(client, "funding")
-    assert len(rows) == page.context["line_count"] == 14
+    assert len(rows) == page.context["line_count"] == 17
     two = next(r for r in rows if r["amount"] == "2000000")
-    assert two["disagrees"] == "true"
+    assert (two["disagrees"], two["may_overlap"]) == ("false", "true")
     assert two["counted_in_totals"] == "false"
     plan = next(r for r in rows if r["amount"] == "10000000")
     assert plan["children_total"] == "10000000"
@@ -163,7 +163,7 @@ def test_announcements_csv_is_the_full_history_with_status_before_and_after(clie
     assert (delivered["status_before"], delivered["status_after"]) == ("in_progress", "delivered")
     quotes = delivered["quotes"].split(" | ")
     urls = delivered["source_urls"].split(" | ")
-    assert len(quotes) == len(urls) == 3
+    assert len(quotes) == len(urls) == 4
     for quote, url in zip(quotes, urls, strict=True):  # each quote beside its own source
         if quote.startswith("We will therefore accept"):
             assert "gov.uk" in url
