@@ -2,9 +2,10 @@
 what a reader sees is what they download.
 
 Parameters (see DESIGN.md): `q`, `status` (repeatable), `theme`, `department`, `overdue`,
-`has_funding`, `firmness` (repeatable; `not_stated` for none), `claims_more` (the
-government's claim goes further than the tracker's verdict), `announced_after`,
-`announced_before`, `as_of`, `sort`; `page` is the view's.
+`missed_deadline` (overdue, or closed after its deadline), `has_funding`, `firmness`
+(repeatable; `not_stated` for none), `claims_more` (the government's claim goes further than
+the tracker's verdict), `announced_after`, `announced_before`, `as_of`, `sort`; `page` is the
+view's.
 A value the form cannot accept makes the FilterSet invalid; views answer that with a 400 page
 that says what is wrong, never with a 500 and never by silently ignoring it.
 """
@@ -71,6 +72,10 @@ class CommitmentFilter(django_filters.FilterSet):
     overdue = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_overdue", empty_label="Either", label="Overdue"
     )
+    missed_deadline = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_missed_deadline", empty_label="Either",
+        label="Missed its deadline (overdue, or done late)",
+    )  # fmt: skip
     firmness = django_filters.MultipleChoiceFilter(
         choices=[*Firmness.choices, (NOT_STATED, "Not stated")],
         method="filter_firmness",
@@ -145,6 +150,14 @@ class CommitmentFilter(django_filters.FilterSet):
 
     def filter_claims_more(self, queryset, name, value):
         return queryset.filter(claims_more=(value == "true"))
+
+    def filter_missed_deadline(self, queryset, name, value):
+        if value == "true":
+            return queryset.filter(Q(is_overdue=True) | Q(deadline_met=False))
+        # Spelled out: deadline_met is NULL for what is open or has no deadline.
+        return queryset.filter(
+            Q(deadline_met=True) | Q(deadline_met__isnull=True), is_overdue=False
+        )
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(is_overdue=(value == "true"))

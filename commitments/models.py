@@ -204,6 +204,27 @@ class CommitmentState:
     def days_overdue(self) -> int | None:
         return (self.on - self.deadline).days if self.is_overdue else None
 
+    @property
+    def deadline_met(self) -> bool | None:
+        """For a closed commitment with a deadline: whether it closed by the deadline in force
+        (the latest revision on record). None when open or without a deadline."""
+        if not self.is_closed or self.deadline is None or self.status_since is None:
+            return None
+        return self.status_since <= self.deadline
+
+    @property
+    def late_by_days(self) -> int | None:
+        """Days from the deadline to the day it closed, when it closed late. Lateness stays
+        visible after delivery."""
+        if self.deadline_met is False:
+            return (self.status_since - self.deadline).days
+        return None
+
+    @property
+    def missed_deadline(self) -> bool:
+        """Overdue now, or closed after its deadline."""
+        return self.is_overdue or self.deadline_met is False
+
     def get_status_display(self) -> str:
         return Status(self.status).label if self.status else "Not yet announced"
 
@@ -301,6 +322,20 @@ class CommitmentQuerySet(models.QuerySet):
                     then=Value(True),
                 ),
                 default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+            deadline_met=models.Case(
+                models.When(
+                    Q(status__in=CLOSED_STATUSES, deadline__isnull=False)
+                    & Q(status_since__lte=F("deadline")),
+                    then=Value(True),
+                ),
+                models.When(
+                    Q(status__in=CLOSED_STATUSES, deadline__isnull=False)
+                    & Q(status_since__gt=F("deadline")),
+                    then=Value(False),
+                ),
+                default=None,
                 output_field=models.BooleanField(),
             ),
             claims_more=models.Case(

@@ -7,6 +7,8 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
+from sources.text import normalise
+
 from .exports import DATASETS, filename, make_filterset, site_origin, sql_stream, stream
 from .filters import commitment_filterset
 from .models import (
@@ -147,6 +149,10 @@ class CommitmentDetailView(DetailView):
             corrections=grouped(self.object.published_corrections),
             state=state,
             status_event=state.status_event(timeline),
+            pledge_quotes=[
+                (citation, normalise(citation.quote) == normalise(self.object.pledge_text))
+                for citation in self.object.pledge_quotes
+            ],
             claim_event=state.claim_event(timeline) if state.claim_differs else None,
             firmness_event=state.firmness_event(timeline),
             deadline_history=deadlines,

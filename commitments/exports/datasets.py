@@ -53,6 +53,10 @@ first_pledge_source = Subquery(
     .order_by("pk")
     .values("source__url")[:1]
 )
+late_by_days = Case(
+    When(deadline_met=False, then=DaysBetween(F("deadline"), F("status_since"))),
+    output_field=IntegerField(),
+)
 days_overdue = Case(
     When(is_overdue=True, then=DaysBetween(F("deadline"), F(ON))), output_field=IntegerField()
 )
@@ -88,6 +92,8 @@ COMMITMENT_COLUMNS = (
     Column("deadline_wording", "text", "The source's own words for the deadline.", "begin soon and last three months", F("deadline_wording")),
     Column("is_overdue", "boolean", "Deadline passed and not delivered, partly delivered, superseded or dropped.", "false", F("is_overdue")),
     Column("days_overdue", "integer", "Days from the deadline to the as_of date, when overdue.", "235", days_overdue),
+    Column("deadline_met", "boolean", "For a delivered, partly delivered, superseded or dropped commitment with a deadline: whether it closed by the deadline in force (empty while open).", "false", F("deadline_met")),
+    Column("delivered_late_by_days", "integer", "Days from that deadline to the day it closed, when it closed late.", "16", late_by_days),
     Column("last_evidence_on", "date", "Date of the latest cited announcement on record.", "2025-10-22", F("last_evidence_on")),
     Column("sources_searched_on", "date", "The day the tracker last looked for newer sources on the commitment (found or not).", "2026-12-02", Case(When(searched_on__lte=F(ON), then=F("searched_on")))),
     Column("firmness", "text", "How firmly the government committed on the as_of date, in its cited words: " + ", ".join(f.value for f in Firmness) + " (empty: not stated).", "accepted_in_full", F("firmness")),

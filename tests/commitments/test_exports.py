@@ -73,6 +73,8 @@ CASEY_ON_2025_12_31 = {
     "deadline_wording": "due for publication in May",  # revised on 2 June 2025 (review E7)
     "is_overdue": "false",
     "days_overdue": "",
+    "deadline_met": "false",  # delivered on 16 June 2025, due by 31 May
+    "delivered_late_by_days": "16",
     "last_evidence_on": "2025-10-22",
     "sources_searched_on": "",  # 2 December 2026 is after the row's date
     "firmness": "",

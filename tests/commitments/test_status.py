@@ -186,4 +186,5 @@ def test_queryset_and_model_method_agree_on_any_timeline(timeline, probe):
         state = state_both_ways(commitment, on)
         row = Commitment.objects.as_of(on).get(pk=commitment.pk)
         assert row.claims_more == state.claims_more  # the SQL rank and the Python one agree
+        assert row.deadline_met == state.deadline_met  # lateness, in SQL and in Python
         raise _Rollback
