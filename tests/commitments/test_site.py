@@ -445,3 +445,9 @@ def test_pages_have_a_plain_title_and_unique_ids(client, curated, path):
     assert title.endswith("Grooming-gangs commitments tracker")
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_one_result_matches_in_the_singular(client, curated):
+    response = client.get(LIST, {"status": "partly_delivered"})
+    assert slugs(response) == ["iicsa-timetable-by-easter"]
+    assert "1 commitment matches these filters" in visible_text(response)
