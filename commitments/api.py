@@ -5,6 +5,7 @@ amounts of money, which are exact decimal strings ("2500000.00"), never binary f
 - /api/commitments/            the list, with the list page's filters; paginated (`page`)
 - /api/commitments/<slug>/     one commitment with its timeline, money, citations and the
                                bills that carry it (`bill_details`: where each stood on the date)
+- /api/changes/?from=&to=      what changed between two dates (the /changes/ page's rows)
 - /api/sources/                sources, with the sources page's filters; paginated
 - /api/sources/<id>/           one source with its stored text and the passages cited from it
 """
@@ -146,3 +147,19 @@ def source_detail(request, pk):
         DATASETS["citations"], DATASETS["citations"].values(cited, on, site)
     )
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+def change_list(request):
+    from . import changes
+    from .views import changes_range
+
+    _form, dates, problem = changes_range(request)
+    if problem:
+        return JsonResponse({"error": f"The dates could not be read: {problem}"}, status=400)
+    site = site_origin(request)
+    rows = [change.values(site) for change in changes.changes(*dates)]
+    return JsonResponse(
+        {"from": dates[0].isoformat(), "to": dates[1].isoformat(), "count": len(rows),
+         "results": records(changes.CHANGES, rows)},
+        json_dumps_params={"ensure_ascii": False},
+    )  # fmt: skip

@@ -14,7 +14,9 @@ urlpatterns = [
         name="detail",
     ),
     path("funding/", read_only(cached_page(views.FundingView.as_view())), name="funding"),
+    path("export/changes.csv", read_only(views.changes_csv), name="changes_csv"),
     path("export/<slug:dataset>.csv", read_only(views.export_csv), name="export"),
+    path("changes/", read_only(cached_page(views.changes_view)), name="changes"),
     path(
         "corrections/",
         read_only(cached_page(views.CorrectionsView.as_view())),

@@ -1,14 +1,16 @@
 import datetime
 
+from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
 from sources.text import normalise
 
+from . import changes as changes_module
 from .exports import DATASETS, filename, make_filterset, site_origin, sql_stream, stream
 from .filters import commitment_filterset
 from .models import (
@@ -216,7 +218,7 @@ class MethodologyView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            datasets=DATASETS.values(),
+            datasets=[*DATASETS.values(), changes_module.CHANGES],
             definitions=[(status, STATUS_DEFINITIONS[status]) for status in Status],
             firmness_definitions=[(f, FIRMNESS_DEFINITIONS[f]) for f in Firmness],
             closed=[Status(value).label for value in CLOSED_STATUSES],
@@ -254,5 +256,72 @@ def export_csv(request, dataset: str):
         content = stream(declared, declared.rows(filterset.qs, on, site))
     response = StreamingHttpResponse(content, content_type="text/csv; charset=utf-8")
     name = filename(declared, request, request.today)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class ChangesForm(forms.Form):
+    """The range of /changes/: `from` and `to`, ISO dates, `to` no later than today."""
+
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, data, *, today: datetime.date, default_end: datetime.date):
+        # The parameters are `from` and `to`; `from` is a Python keyword, hence the renaming.
+        super().__init__({"start": data.get("from", ""), "end": data.get("to", "")})
+        self.today, self.default_end = today, default_end
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("end") or self.default_end
+        start = data.get("start") or changes_module.default_range(end)[0]
+        if end > self.today:
+            raise forms.ValidationError("“to” cannot be after today.")
+        if start > end:
+            raise forms.ValidationError("“from” must be on or before “to”.")
+        data["start"], data["end"] = start, end
+        return data
+
+
+def changes_range(request):
+    """(start, end) of a request to /changes/, or the form's errors as one message."""
+    form = ChangesForm(request.GET, today=request.today, default_end=request.as_of)
+    if not form.is_valid():
+        errors = [f"{'from' if name == 'start' else 'to'}: {' '.join(e)}" if name != "__all__"
+                  else " ".join(e) for name, e in form.errors.items()]  # fmt: skip
+        return form, None, "; ".join(errors)
+    return form, (form.cleaned_data["start"], form.cleaned_data["end"]), ""
+
+
+def changes_view(request):
+    """/changes/?from=&to=: what changed between two dates (the last 30 days by default)."""
+    form, dates, problem = changes_range(request)
+    context = {
+        "form": form, "problem": problem, "rows": None, "start": None, "end": None,
+        "start_value": dates[0].isoformat() if dates else form.data.get("start", ""),
+        "end_value": dates[1].isoformat() if dates else form.data.get("end", ""),
+    }  # fmt: skip
+    if dates:
+        rows = changes_module.changes(*dates)
+        query = f"from={dates[0].isoformat()}&to={dates[1].isoformat()}"
+        context.update(start=dates[0], end=dates[1], rows=rows, range_query=query)
+    response = render(request, "commitments/changes.html", context, status=400 if problem else 200)
+    return response
+
+
+def changes_csv(request):
+    _form, dates, problem = changes_range(request)
+    if problem:
+        return HttpResponse(f"The dates could not be read: {problem}\n", status=400,
+                            content_type="text/plain; charset=utf-8")  # fmt: skip
+    site = site_origin(request)
+    rows = [change.values(site) for change in changes_module.changes(*dates)]
+    response = StreamingHttpResponse(stream(changes_module.CHANGES, rows),
+                                     content_type="text/csv; charset=utf-8")  # fmt: skip
+    name = f"changes_{dates[0].isoformat()}_{dates[1].isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
