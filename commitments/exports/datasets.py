@@ -23,21 +23,38 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.lookups import Exact
 
 from sources.filters import source_filterset
+from sources.models import Provenance, SourceKind
 
 from ..filters import commitment_filterset
 from ..models import (
     HOUSES,
     Announcement,
+    AnnouncementKind,
     Bill,
     Citation,
     Correction,
+    Department,
     Firmness,
     FundingLine,
+    FundingStage,
     Status,
+    Theme,
 )
 from .columns import ON, Column, Dataset, DaysBetween, Joined, SiteUrl, earlier
+
+
+def labelled(code, choices) -> Case:
+    """The words for the code in `code` (a field's name or an expression): "In progress" for
+    in_progress. Each code column has one of these beside it, so a reader needs no dictionary."""
+    expression = F(code) if isinstance(code, str) else code
+    whens = [
+        When(Exact(expression, Value(value)), then=Value(str(label))) for value, label in choices
+    ]
+    return Case(*whens, default=None, output_field=CharField())
+
 
 # -- commitments ---------------------------------------------------------------------------
 
@@ -87,6 +104,7 @@ COMMITMENT_COLUMNS = (
     Column("slug", "text", "Permanent identifier of the commitment; its page is /commitments/<slug>/.", "casey-national-audit", F("slug")),
     Column("title", "text", "Short neutral name of the pledge.", "Baroness Casey's rapid national audit…", F("title")),
     Column("status", "text", "Status on the as_of date, derived from the timeline: " + ", ".join(s.value for s in Status) + ".", "delivered", F("status")),
+    Column("status_label", "text", "The status in words.", "Delivered", labelled("status", Status.choices)),
     Column("status_since", "date", "Date the current status began.", "2025-06-16", F("status_since")),
     Column("deadline", "date", "Deadline on the as_of date (the last day a period or season allows), if any.", "2025-05-31", F("deadline")),
     Column("deadline_wording", "text", "The source's own words for the deadline.", "begin soon and last three months", F("deadline_wording")),
@@ -97,11 +115,15 @@ COMMITMENT_COLUMNS = (
     Column("last_evidence_on", "date", "Date of the latest cited announcement on record.", "2025-10-22", F("last_evidence_on")),
     Column("sources_searched_on", "date", "The day the tracker last looked for newer sources on the commitment (found or not).", "2026-12-02", Case(When(searched_on__lte=F(ON), then=F("searched_on")))),
     Column("firmness", "text", "How firmly the government committed on the as_of date, in its cited words: " + ", ".join(f.value for f in Firmness) + " (empty: not stated).", "accepted_in_full", F("firmness")),
+    Column("firmness_label", "text", "Firmness in words.", "Accepted in full", labelled("firmness", Firmness.choices)),
     Column("government_claim", "text", "The status the government's latest cited words claim, when an event records one (the tracker's verdict is `status`).", "delivered", F("claimed_status")),
+    Column("government_claim_label", "text", "The claim in words.", "Delivered", labelled("claimed_status", Status.choices)),
     Column("government_claim_on", "date", "Date of that claim.", "2025-04-09", F("claimed_on")),
     Column("claims_more_than_evidence", "boolean", "The government's claim goes further than the tracker's verdict (e.g. it says delivered; the evidence shows in progress).", "true", F("claims_more")),
     Column("theme", "text", "Theme.", "inquiries", F("theme")),
+    Column("theme_label", "text", "The theme in words.", "Inquiries, audits and reviews", labelled("theme", Theme.choices)),
     Column("lead_department", "text", "Lead department.", "home_office", F("lead_department")),
+    Column("lead_department_label", "text", "The department's name.", "Home Office", labelled("lead_department", Department.choices)),
     Column("parent_slug", "text", "The package this commitment belongs to, if any.", "ten-million-action-plan", F("parent__slug")),
     Column("money_total", "number", "Total cited amounts in pounds, each sum counted once.", "2500000", F("money")),
     Column("money_disagrees", "boolean", "Sources give different figures for some of its money.", "false", F("money_disagrees")),
@@ -148,6 +170,7 @@ ANNOUNCEMENT_COLUMNS = (
     Column("commitment_title", "text", "Its title.", "Baroness Casey's rapid national audit…", F("commitment__title")),
     Column("date", "date", "Date of the event.", "2025-06-16", F("date")),
     Column("kind", "text", "Kind of event.", "delivered", F("kind")),
+    Column("kind_label", "text", "The kind of event in words.", "Delivered", labelled("kind", AnnouncementKind.choices)),
     Column("summary", "text", "What happened, in one or two neutral sentences.", "The Home Secretary reports the audit…", F("summary")),
     Column("status_before", "text", "Status before this event (empty before the first).", "in_progress", set_by(status_setting, "new_status", inclusive=False)),
     Column("status_after", "text", "Status after it.", "delivered", set_by(status_setting, "new_status", inclusive=True)),
@@ -155,7 +178,9 @@ ANNOUNCEMENT_COLUMNS = (
     Column("deadline_after", "date", "Deadline after it.", "2025-05-31", set_by(deadline_setting, "new_deadline", inclusive=True)),
     Column("deadline_wording", "text", "The source's words for a deadline this event sets.", "by Easter this year", F("deadline_wording")),
     Column("firmness", "text", "How firmly the government commits from this event on, if it says.", "accepted_in_full", F("new_firmness")),
+    Column("firmness_label", "text", "Firmness in words.", "Accepted in full", labelled("new_firmness", Firmness.choices)),
     Column("government_claim", "text", "The status the government claims in this event's quoted words, if any.", "delivered", F("claimed_status")),
+    Column("government_claim_label", "text", "The claim in words.", "Delivered", labelled("claimed_status", Status.choices)),
     Column("note", "text", "Caveats: uncertain dates, secondary sources, disagreements.", "Secondary source (GB News).", F("note")),
     Column("quotes", "text", "Every quote the event rests on, joined with ' | '.", "With permission, I will update the House…", cited("announcement", "quote")),
     Column("source_urls", "text", "The original address of each quote's source, in the same order, joined with ' | '.", "https://parallelparliament.co.uk/…", cited("announcement", "source__url")),
@@ -186,6 +211,7 @@ FUNDING_COLUMNS = (
     Column("commitment_slug", "text", "The commitment the money belongs to.", "local-inquiries-fund", Coalesce("commitment__slug", Value(""))),
     Column("amount", "number", "Amount in pounds.", "5000000", F("amount")),
     Column("stage", "text", "announced, allocated or spent.", "announced", F("stage")),
+    Column("stage_label", "text", "The stage in words.", "Announced", labelled("stage", FundingStage.choices)),
     Column("stated_on", "date", "Date of the source that states the amount (empty when the source shows none).", "2025-01-16", F("stated_on")),
     Column("purpose", "text", "What the money is for, in brief.", "locally-led inquiries", F("purpose")),
     Column("recipient", "text", "Who gets it, if stated.", "local authorities", F("recipient")),
@@ -215,9 +241,11 @@ SOURCE_COLUMNS = (
     Column("id", "integer", "Identifier; the source's page is /sources/<id>/.", "5", F("pk")),
     Column("title", "text", "The document's title or heading.", "Offences against Children", F("title")),
     Column("kind", "text", "Kind of document.", "written_answer", F("kind")),
+    Column("kind_label", "text", "The kind of document in words.", "Written answer", labelled("kind", SourceKind.choices)),
     Column("publisher", "text", "Who published the page.", "Parallel Parliament", F("publisher")),
     Column("department", "text", "Government department.", "Home Office", F("department")),
     Column("provenance", "text", "primary, primary_mirror or secondary.", "primary_mirror", F("provenance")),
+    Column("provenance_label", "text", "The provenance in words.", "Primary, via a mirror (e.g. a Hansard mirror)", labelled("provenance", Provenance.choices)),
     Column("published_on", "date", "Publication date (empty when the document shows none).", "2025-07-02", F("published_on")),
     Column("uin", "text", "Parliamentary question number.", "62612", F("uin")),
     Column("asked_on", "date", "Date a question was asked.", "2025-06-25", F("asked_on")),
@@ -244,6 +272,30 @@ def citations(queryset: QuerySet, on: datetime.date) -> QuerySet:
 
 passage = (Value("#citation-"), Cast("pk", CharField()))
 
+claim_url = Case(
+    When(
+        announcement__isnull=False,
+        then=SiteUrl(
+            "commitments:detail",
+            "commitment__slug",
+            Value("#event-"),
+            Cast("announcement_id", CharField()),
+        ),
+    ),
+    When(
+        funding_line__isnull=False,
+        then=SiteUrl(
+            "commitments:detail",
+            "commitment__slug",
+            Value("#funding-"),
+            Cast("funding_line_id", CharField()),
+        ),
+    ),
+    default=SiteUrl("commitments:detail", "commitment__slug", Value("#pledge")),
+    output_field=CharField(),
+)
+
+
 CITATION_COLUMNS = (
     Column("id", "integer", "Identifier of the citation.", "61", F("pk")),
     Column("commitment_slug", "text", "The commitment whose claim it supports.", "casey-national-audit", F("commitment__slug")),
@@ -254,7 +306,12 @@ CITATION_COLUMNS = (
     Column("locator", "text", "Where in the source, if noted.", "undated page", F("locator")),
     Column("source_id", "integer", "The source (see the sources export).", "5", F("source_id")),
     Column("source_title", "text", "Its title.", "Offences against Children", F("source__title")),
+    Column("source_publisher", "text", "Who published it.", "Parallel Parliament", F("source__publisher")),
+    Column("source_published_on", "date", "When (empty if the source shows no date).", "2025-07-02", F("source__published_on")),
+    Column("source_provenance", "text", "primary, primary_mirror or secondary.", "primary_mirror", F("source__provenance")),
+    Column("source_provenance_label", "text", "The provenance in words.", "Primary, via a mirror (e.g. a Hansard mirror)", labelled("source__provenance", Provenance.choices)),
     Column("source_url", "url", "Its original address.", "https://parallelparliament.co.uk/…", F("source__url")),
+    Column("claim_url", "url", "The claim on this site: the event, the amount or the pledge on the commitment's page.", "https://…/commitments/casey-national-audit/#event-12", claim_url),
     Column("passage_url", "url", "The passage, highlighted, on this site.", "https://…/sources/5/#citation-61", SiteUrl("sources:detail", "source_id", *passage)),
 )  # fmt: skip
 

@@ -68,6 +68,7 @@ CASEY_ON_2025_12_31 = {
     "slug": "casey-national-audit",
     "title": "Baroness Casey's rapid national audit of group-based child sexual exploitation",
     "status": "delivered",
+    "status_label": "Delivered",
     "status_since": "2025-06-16",
     "deadline": "2025-05-31",
     "deadline_wording": "due for publication in May",  # revised on 2 June 2025 (review E7)
@@ -78,11 +79,15 @@ CASEY_ON_2025_12_31 = {
     "last_evidence_on": "2025-10-22",
     "sources_searched_on": "",  # 2 December 2026 is after the row's date
     "firmness": "",
+    "firmness_label": "",
     "government_claim": "",
+    "government_claim_label": "",
     "government_claim_on": "",
     "claims_more_than_evidence": "false",
     "theme": "inquiries",
+    "theme_label": "Inquiries, audits and reviews",
     "lead_department": "home_office",
+    "lead_department_label": "Home Office",
     "parent_slug": "ten-million-action-plan",
     "money_total": "2500000",
     "money_disagrees": "false",
@@ -581,3 +586,35 @@ def test_postgresql_writes_every_text_cell_as_python_does():
         )
         by_sql = [written for (written,) in cursor.fetchall()]
     assert by_sql == [cell(text, "text") for text in texts]
+
+
+def test_every_code_column_has_its_words_beside_it(client, curated):
+    """A journalist reads the CSV without the dictionary: each code has a label column, and the
+    citations carry their source's publisher, date and provenance and the claim's address."""
+    _, rows = download(client, "commitments")
+    for row in rows:
+        for code in ("status", "theme", "lead_department"):
+            assert row[f"{code}_label"], (row["slug"], code)
+    iicsa = next(r for r in rows if r["slug"] == "iicsa-timetable-by-easter")
+    assert (iicsa["status_label"], iicsa["government_claim_label"]) == (
+        "Partly delivered",
+        "Delivered",
+    )
+    _, events = download(client, "announcements")
+    assert {r["kind_label"] for r in events} >= {"First announced", "Delivered"}
+    _, citations = download(client, "citations")
+    event = next(c for c in citations if c["claim"] == "announcement")
+    assert event["claim_url"].startswith("http://testserver/commitments/")
+    assert "#event-" in event["claim_url"]
+    assert {c["source_provenance_label"] for c in citations} >= {
+        "Primary (the official publication)", "Secondary (news, commentary, aggregator)"
+    }  # fmt: skip
+    dated = [c for c in citations if c["source_published_on"]]
+    assert dated
+    assert all(len(c["source_published_on"]) == 10 for c in dated)
+    page = client.get(
+        next(c for c in citations if c["claim"] == "pledge")["claim_url"].removeprefix(
+            "http://testserver"
+        )
+    )
+    assert page.status_code == 200
