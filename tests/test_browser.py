@@ -138,6 +138,9 @@ def test_researcher_filters_the_list_by_status_through_the_form(page, curated):
     rows = page.locator("table.list tbody tr")
     assert rows.count() == 2
     fund = rows.filter(has_text="£5m fund for victim-centred, locally-led inquiries")
+    panel = page.locator("details.filters__panel")
+    assert panel.get_attribute("open") is None  # folded away once filters are applied
+    panel.locator("summary").click()
     assert page.get_by_role("group", name="Status").get_by_label("Stalled").is_checked()
     fund.get_by_role("link").first.click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("£5m fund")

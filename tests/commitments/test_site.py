@@ -451,3 +451,13 @@ def test_one_result_matches_in_the_singular(client, curated):
     response = client.get(LIST, {"status": "partly_delivered"})
     assert slugs(response) == ["iicsa-timetable-by-easter"]
     assert "1 commitment matches these filters" in visible_text(response)
+
+
+def test_the_filter_panel_folds_away_once_filters_are_applied(client, curated):
+    unfiltered = client.get(LIST).content.decode()
+    assert '<details class="filters__panel" open>' in unfiltered
+    filtered = client.get(LIST, {"status": "delivered"}).content.decode()
+    assert '<details class="filters__panel">' in filtered
+    assert "filters applied" in filtered
+    wrong = client.get(LIST, {"announced_after": "not a date"}).content.decode()
+    assert '<details class="filters__panel" open>' in wrong  # errors keep it open
