@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from sources.text import normalise
 
+from . import band
 from . import changes as changes_module
 from .exports import DATASETS, filename, make_filterset, site_origin, sql_stream, stream
 from .filters import commitment_filterset
@@ -151,6 +152,10 @@ class CommitmentDetailView(DetailView):
             corrections=grouped(self.object.published_corrections),
             state=state,
             status_event=state.status_event(timeline),
+            band=band.band(timeline, state.on, label_id="band-text"),
+            band_text=band.text_equivalent(
+                band.periods(timeline, state.on), band.deadlines(timeline, state.on), state.on
+            ),
             pledge_quotes=[
                 (citation, normalise(citation.quote) == normalise(self.object.pledge_text))
                 for citation in self.object.pledge_quotes

@@ -461,3 +461,13 @@ def test_the_filter_panel_folds_away_once_filters_are_applied(client, curated):
     assert "filters applied" in filtered
     wrong = client.get(LIST, {"announced_after": "not a date"}).content.decode()
     assert '<details class="filters__panel" open>' in wrong  # errors keep it open
+
+
+def test_each_commitment_has_a_social_preview_card(client, curated):
+    page = client.get("/commitments/casey-national-audit/").content.decode()
+    assert '<meta property="og:title" content="Baroness Casey&#x27;s rapid national audit' in page
+    assert 'content="Delivered since 16 June 2025, 16 days late.' in page
+    assert (
+        '<meta property="og:url" content="http://testserver/commitments/casey-national-audit/">'
+        in page
+    )
