@@ -272,3 +272,38 @@ def test_researcher_filters_on_claims_beyond_the_evidence_and_reads_both(page, c
     assert page.locator("table.list tbody tr").count() >= 1
     page.goto(curated.url + "/methodology/#provenance")
     assert page.locator("#provenance").is_visible()
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
+def test_every_commitment_page_gives_its_verdict_in_the_first_screen(
+    browser, curated, width, height
+):
+    """Status and deadline of every commitment in the first screen; no page scrolls sideways;
+    the status band has its text equivalent."""
+    from commitments.models import Commitment
+
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    paths = [c.get_absolute_url() for c in Commitment.objects.published()]
+    assert len(paths) >= 30
+    others = ["/", "/commitments/", "/funding/", "/sources/", "/changes/", "/corrections/",
+              "/methodology/", "/commitments/?status=delivered"]  # fmt: skip
+    wide = []
+    for path in [*paths, *others]:
+        page.goto(curated.url + path)
+        if page.evaluate(
+            "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+        ):
+            wide.append(path)
+        if path not in paths:
+            continue
+        status = page.locator(".status-box .status").first.bounding_box()
+        deadline = page.locator(".status-box p", has_text="Deadline").first.bounding_box()
+        assert status["y"] + status["height"] <= height, (path, status)
+        assert deadline["y"] + deadline["height"] <= height, (path, deadline)
+        band = page.locator("svg.band")
+        if band.count():
+            described = page.locator("#" + band.get_attribute("aria-labelledby"))
+            assert described.inner_text().strip(), path
+    assert not wide, f"scrolls sideways at {width}px: {wide}"
+    context.close()
