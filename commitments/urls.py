@@ -15,6 +15,8 @@ urlpatterns = [
     ),
     path("funding/", read_only(cached_page(views.FundingView.as_view())), name="funding"),
     path("export/changes.csv", read_only(views.changes_csv), name="changes_csv"),
+    path("export/changes.xlsx", read_only(views.changes_xlsx), name="changes_xlsx"),
+    path("export/<slug:dataset>.xlsx", read_only(views.export_xlsx), name="export_xlsx"),
     path("export/<slug:dataset>.csv", read_only(views.export_csv), name="export"),
     path("changes/", read_only(cached_page(views.changes_view)), name="changes"),
     path(
