@@ -8,7 +8,8 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
-from sources.text import normalise
+from sources.search import search_terms
+from sources.text import normalise, snippet
 
 from . import band
 from . import changes as changes_module
@@ -129,10 +130,30 @@ class FilteredListView(ListView):
 
 
 class CommitmentListView(FilteredListView):
-    """The filterable list; every parameter goes through CommitmentFilter."""
+    """The filterable list; every parameter goes through CommitmentFilter. With a search, each
+    result shows the words around where the search matched (its own words, then its timeline's)."""
 
     template_name = "commitments/commitment_list.html"
     context_object_name = "commitments"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        q = self.request.GET.get("q", "").strip()
+        page = context.get("commitments") or []
+        context["searched"] = bool(q and page)
+        if q and page:
+            terms = search_terms(q)
+            told: dict[int, list[str]] = {}
+            events = Announcement.objects.evidenced().filter(
+                commitment__in=[c.pk for c in page], date__lte=self.request.as_of
+            )
+            for commitment_id, summary in events.values_list("commitment_id", "summary"):
+                told.setdefault(commitment_id, []).append(summary)
+            for commitment in page:
+                texts = [commitment.title, commitment.pledge_text, commitment.summary,
+                         *told.get(commitment.pk, [])]  # fmt: skip
+                commitment.snippet = snippet(texts, terms)
+        return context
 
     def get_filterset(self, request):
         return commitment_filterset(request)

@@ -207,3 +207,38 @@ def unprintable(text: str) -> str | None:
 def xml_safe(text: str) -> str:
     """`text` with anything XML 1.0 cannot carry replaced by U+FFFD (a last guard for feeds)."""
     return _UNPRINTABLE.sub("\ufffd", normalise_line_breaks(text)) if text else text
+
+
+def snippet(texts: list[str], terms: list[str], width: int = 90) -> list[tuple[str, bool]]:
+    """The words around the first of `terms` found in `texts` (in order), as (piece, matched)
+    pieces for a template to mark, or [] when none is found. A term matches a word that starts
+    with it (or with all but its last two letters, so "inquiries" finds "inquiry"), case
+    apart; a quoted phrase is looked for as it is."""
+    stems = []
+    for term in terms:
+        word = term.strip('"-').casefold()
+        if word and not term.startswith("-"):
+            stems.append(re.escape(word[: max(4, len(word) - 2)] if " " not in word else word))
+    if not stems:
+        return []
+    pattern = re.compile(r"\b(?:" + "|".join(stems) + r")\w*", re.IGNORECASE)
+    for text in texts:
+        flat = " ".join((text or "").split())
+        first = pattern.search(flat)
+        if first is None:
+            continue
+        start = max(0, first.start() - width)
+        end = min(len(flat), first.end() + 2 * width)
+        window = flat[start:end]
+        pieces, at = [], 0
+        for found in pattern.finditer(window):
+            pieces.append((window[at : found.start()], False))
+            pieces.append((found.group(0), True))
+            at = found.end()
+        pieces.append((window[at:], False))
+        if start > 0:
+            pieces.insert(0, ("…", False))
+        if end < len(flat):
+            pieces.append(("…", False))
+        return [(piece, matched) for piece, matched in pieces if piece]
+    return []

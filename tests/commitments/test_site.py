@@ -471,3 +471,16 @@ def test_each_commitment_has_a_social_preview_card(client, curated):
         '<meta property="og:url" content="http://testserver/commitments/casey-national-audit/">'
         in page
     )
+
+
+def test_search_results_show_where_the_words_are(client, curated):
+    response = client.get(LIST, {"q": "Crowther"})
+    fund = next(c for c in response.context["commitments"] if c.slug == "local-inquiries-fund")
+    assert ("Crowther", True) in fund.snippet
+    page = response.content.decode()
+    assert "<mark>Crowther</mark>" in page
+    plural = client.get(LIST, {"q": "inquiries"}).context["commitments"]
+    assert any(
+        piece.casefold().startswith("inquir") for c in plural for piece, m in c.snippet if m
+    )
+    assert "<mark>" not in client.get(LIST).content.decode()  # no search, no marks
