@@ -19,7 +19,6 @@ from django.core.management import CommandError, call_command
 from commitments.models import Bill, BillStage, stage_line
 from desk.models import InboxItem
 from parliament.bills import bill_text, watch_bills
-from parliament.client import Client
 from sources.models import SourceDocument, WatchTerm
 from tests.commitments.factories import (
     AnnouncementFactory,
@@ -27,7 +26,7 @@ from tests.commitments.factories import (
     event,
     published_commitment,
 )
-from tests.parliament_server import ParliamentServer, Reply
+from tests.parliament_server import Reply
 
 pytestmark = pytest.mark.django_db
 BILL = "/api/v1/Bills/3938"
@@ -107,18 +106,6 @@ def serve(server, up_to: int = len(PASSAGE), *, split: int | None = None) -> Non
     else:
         server.reply(f"{STAGES}?skip=0", forever=Reply(stages_page(items[:split], up_to)))
         server.reply(f"{STAGES}?skip={split}", forever=Reply(stages_page(items[split:], up_to)))
-
-
-@pytest.fixture
-def server():
-    running = ParliamentServer().start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def client(server):
-    return Client(server.url, bills_url=server.url, timeout=(1, 0.5), retries=2, backoff=0)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from parliament.client import Client, ParliamentError, html_to_text
 from parliament.watch import source_text, watch
 from sources.models import SourceDocument, WatchTerm
 from tests.commitments.factories import CitationFactory, CommitmentFactory
-from tests.parliament_server import ParliamentServer, Reply
+from tests.parliament_server import Reply
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/writtenquestions/questions"
@@ -80,18 +80,6 @@ def listing(ids, total=None, **summary) -> dict:
         for qid in ids
     ]
     return {"totalResults": len(ids) if total is None else total, "results": results}
-
-
-@pytest.fixture
-def server():
-    running = ParliamentServer().start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def client(server):
-    return Client(server.url, timeout=(1, 0.5), retries=2, backoff=0)
 
 
 @pytest.fixture
