@@ -19,6 +19,8 @@ from django.urls import reverse
 
 from sources.models import SourceDocument
 
+from . import changes
+from .changes import changes_range
 from .exports import DATASETS, Dataset, make_filterset, site_origin
 from .models import Bill, Citation
 
@@ -150,9 +152,6 @@ def source_detail(request, pk):
 
 
 def change_list(request):
-    from . import changes
-    from .views import changes_range
-
     _form, dates, problem = changes_range(request)
     if problem:
         return JsonResponse({"error": f"The dates could not be read: {problem}"}, status=400)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django import forms
 from django.db.models import Prefetch
 from django.urls import reverse
 
@@ -160,3 +161,40 @@ def default_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 def page_path() -> str:
     return reverse("commitments:changes")
+
+
+class ChangesForm(forms.Form):
+    """The range of /changes/: `from` and `to`, ISO dates, `to` no later than today."""
+
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, data, *, today: datetime.date, default_end: datetime.date):
+        # The parameters are `from` and `to`; `from` is a Python keyword, hence the renaming.
+        super().__init__({"start": data.get("from", ""), "end": data.get("to", "")})
+        self.today, self.default_end = today, default_end
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("end") or self.default_end
+        start = data.get("start") or default_range(end)[0]
+        if end > self.today:
+            raise forms.ValidationError("“to” cannot be after today.")
+        if start > end:
+            raise forms.ValidationError("“from” must be on or before “to”.")
+        data["start"], data["end"] = start, end
+        return data
+
+
+def changes_range(request):
+    """(start, end) of a request to /changes/, or the form's errors as one message."""
+    form = ChangesForm(request.GET, today=request.today, default_end=request.as_of)
+    if not form.is_valid():
+        errors = [f"{'from' if name == 'start' else 'to'}: {' '.join(e)}" if name != "__all__"
+                  else " ".join(e) for name, e in form.errors.items()]  # fmt: skip
+        return form, None, "; ".join(errors)
+    return form, (form.cleaned_data["start"], form.cleaned_data["end"]), ""

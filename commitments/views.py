@@ -1,6 +1,5 @@
 import datetime
 
-from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Prefetch
@@ -13,6 +12,7 @@ from sources.text import normalise, snippet
 
 from . import band
 from . import changes as changes_module
+from .changes import changes_range
 from .exports import DATASETS, filename, make_filterset, site_origin, sql_stream, stream
 from .exports.workbook import CONTENT_TYPE as WORKBOOK_TYPE
 from .exports.workbook import workbook
@@ -286,43 +286,6 @@ def export_csv(request, dataset: str):
     name = filename(declared, request, request.today)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-class ChangesForm(forms.Form):
-    """The range of /changes/: `from` and `to`, ISO dates, `to` no later than today."""
-
-    start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, data, *, today: datetime.date, default_end: datetime.date):
-        # The parameters are `from` and `to`; `from` is a Python keyword, hence the renaming.
-        super().__init__({"start": data.get("from", ""), "end": data.get("to", "")})
-        self.today, self.default_end = today, default_end
-
-    def clean(self):
-        data = super().clean()
-        end = data.get("end") or self.default_end
-        start = data.get("start") or changes_module.default_range(end)[0]
-        if end > self.today:
-            raise forms.ValidationError("“to” cannot be after today.")
-        if start > end:
-            raise forms.ValidationError("“from” must be on or before “to”.")
-        data["start"], data["end"] = start, end
-        return data
-
-
-def changes_range(request):
-    """(start, end) of a request to /changes/, or the form's errors as one message."""
-    form = ChangesForm(request.GET, today=request.today, default_end=request.as_of)
-    if not form.is_valid():
-        errors = [f"{'from' if name == 'start' else 'to'}: {' '.join(e)}" if name != "__all__"
-                  else " ".join(e) for name, e in form.errors.items()]  # fmt: skip
-        return form, None, "; ".join(errors)
-    return form, (form.cleaned_data["start"], form.cleaned_data["end"]), ""
 
 
 def changes_view(request):
