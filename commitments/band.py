@@ -84,9 +84,15 @@ def text_equivalent(runs: list[Period], moved, on: datetime.date) -> str:
     return text
 
 
-def band(events, on: datetime.date, *, label_id: str) -> SafeString:
-    """The SVG of the band (described by the element `label_id`)."""
+def draw(events, on: datetime.date, *, label_id: str) -> tuple[SafeString, str]:
+    """The band's SVG (described by the element `label_id`) and its text equivalent, from the
+    events read once."""
     runs, moved = periods(events, on), deadlines(events, on)
+    return band(runs, moved, on, label_id=label_id), text_equivalent(runs, moved, on)
+
+
+def band(runs: list[Period], moved, on: datetime.date, *, label_id: str) -> SafeString:
+    """The SVG of the band of `runs` and deadlines `moved`."""
     if not runs:
         return SafeString("")
     first = runs[0].start

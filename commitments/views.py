@@ -171,14 +171,13 @@ class CommitmentDetailView(DetailView):
         state = self.object.state
         timeline = self.object.timeline
         deadlines = [event for event in timeline if event.new_deadline]
+        drawing, drawing_text = band.draw(timeline, state.on, label_id="band-text")
         return super().get_context_data(
             corrections=grouped(self.object.published_corrections),
             state=state,
             status_event=state.status_event(timeline),
-            band=band.band(timeline, state.on, label_id="band-text"),
-            band_text=band.text_equivalent(
-                band.periods(timeline, state.on), band.deadlines(timeline, state.on), state.on
-            ),
+            band=drawing,
+            band_text=drawing_text,
             pledge_quotes=[
                 (citation, normalise(citation.quote) == normalise(self.object.pledge_text))
                 for citation in self.object.pledge_quotes
