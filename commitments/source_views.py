@@ -7,7 +7,8 @@ from django.views.generic import DetailView
 
 from sources.filters import source_filterset
 from sources.models import SourceDocument
-from sources.text import quote_span, segments
+from sources.search import search_terms
+from sources.text import quote_span, segments, term_spans
 
 from .models import Citation
 from .views import FilteredListView
@@ -20,8 +21,19 @@ class SourceListView(FilteredListView):
     def get_filterset(self, request):
         return source_filterset(request)
 
+    def get_context_data(self, **kwargs):
+        # The words searched for travel to each source's page, which marks them.
+        return super().get_context_data(searched_q=self.request.GET.get("q", ""), **kwargs)
+
+
+# What marks the words a reader searched for, among the spans cut by `segments`.
+SEARCHED = object()
+
 
 class SourceDetailView(DetailView):
+    """A source's stored text with every cited passage marked and numbered; reached from a
+    search (`?q=`), the searched words are marked too, apart from the citations' marks."""
+
     template_name = "sources/source_detail.html"
     context_object_name = "source"
 
@@ -54,8 +66,19 @@ class SourceDetailView(DetailView):
             passage["number"] = number
             passage["anchor"] = f"citation-{passage['citations'][0].pk}"
         spans = [(*p["span"], p) for p in ordered]
+        q = self.request.GET.get("q", "")[:200].strip()
+        searched = term_spans(source.text, search_terms(q))
+        spans += [(start, end, SEARCHED) for start, end in searched]
+        pieces = segments(source.text, spans)
+        for piece in pieces:
+            piece["cited"] = any(mark is not SEARCHED for mark in piece["marks"])
+            piece["searched"] = any(mark is SEARCHED for mark in piece["marks"])
+            piece["starts"] = [start for start in piece["starts"] if start is not SEARCHED]
         return super().get_context_data(
-            pieces=segments(source.text, spans),
+            pieces=pieces,
+            searched_for=q if searched else "",
+            searched_missing=q if q and not searched else "",
+            searched_count=len(searched),
             passages=ordered,
             unplaced=unplaced,
             **kwargs,

@@ -209,19 +209,35 @@ def xml_safe(text: str) -> str:
     return _UNPRINTABLE.sub("\ufffd", normalise_line_breaks(text)) if text else text
 
 
-def snippet(texts: list[str], terms: list[str], width: int = 90) -> list[tuple[str, bool]]:
-    """The words around the first of `terms` found in `texts` (in order), as (piece, matched)
-    pieces for a template to mark, or [] when none is found. A term matches a word that starts
-    with it (or with all but its last two letters, so "inquiries" finds "inquiry"), case
-    apart; a quoted phrase is looked for as it is."""
+def term_pattern(terms: list[str]) -> re.Pattern | None:
+    """What a search for `terms` matches in a text, or None when nothing is searched for. A
+    term matches a word that starts with it (or with all but its last two letters, so
+    "inquiries" finds "inquiry"), case apart; a quoted phrase is looked for as it is; an
+    excluded term ("-word") matches nothing."""
     stems = []
     for term in terms:
         word = term.strip('"-').casefold()
         if word and not term.startswith("-"):
             stems.append(re.escape(word[: max(4, len(word) - 2)] if " " not in word else word))
     if not stems:
+        return None
+    return re.compile(r"\b(?:" + "|".join(stems) + r")\w*", re.IGNORECASE)
+
+
+def term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Where `terms` occur in `text`, as (start, end) spans in order (see term_pattern)."""
+    pattern = term_pattern(terms)
+    if pattern is None or not text:
         return []
-    pattern = re.compile(r"\b(?:" + "|".join(stems) + r")\w*", re.IGNORECASE)
+    return [found.span() for found in pattern.finditer(text)]
+
+
+def snippet(texts: list[str], terms: list[str], width: int = 90) -> list[tuple[str, bool]]:
+    """The words around the first of `terms` found in `texts` (in order), as (piece, matched)
+    pieces for a template to mark, or [] when none is found (matching as term_pattern)."""
+    pattern = term_pattern(terms)
+    if pattern is None:
+        return []
     for text in texts:
         flat = " ".join((text or "").split())
         first = pattern.search(flat)

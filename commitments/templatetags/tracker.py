@@ -6,9 +6,11 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def as_of_url(context, url: str) -> str:
-    """`url`, with the page's `as_of` date kept when the reader chose one."""
-    query = context.get("as_of_query")
+def as_of_url(context, url: str, q: str = "") -> str:
+    """`url`, with the page's `as_of` date kept when the reader chose one, and the words
+    searched for (`q`) when given, so the page reached can mark them."""
+    searched = urlencode({"q": q[:200].strip()}) if q and q.strip() else ""
+    query = "&".join(part for part in (context.get("as_of_query"), searched) if part)
     if not query:
         return url
     base, _, anchor = str(url).partition("#")

@@ -484,3 +484,27 @@ def test_search_results_show_where_the_words_are(client, curated):
         piece.casefold().startswith("inquir") for c in plural for piece, m in c.snippet if m
     )
     assert "<mark>" not in client.get(LIST).content.decode()  # no search, no marks
+
+
+def test_a_source_reached_from_a_search_marks_the_searched_words(client, curated):
+    listing = client.get("/sources/", {"q": "accepted"})
+    source = SourceDocument.objects.get(uin="62612")
+    assert source in listing.context["sources"]
+    link = f"{source.get_absolute_url()}?q=accepted"
+    assert f'href="{link}"' in listing.content.decode()
+
+    response = client.get(link)
+    html = response.content.decode()
+    searched = re.findall(r'<mark class="searched">(.*?)</mark>', html, re.S)
+    assert searched
+    assert all(word.casefold().startswith("accept") for word in searched)
+    assert len(searched) == len(re.findall(r"\baccept\w*", source.text, re.IGNORECASE))
+    # Inside a cited passage the searched word is marked within the citation's mark.
+    assert '<mark class="cited"><mark class="searched">accepted</mark></mark>' in html
+    assert f"{len(searched)} place" in visible_text(response)
+
+    plain = client.get(source.get_absolute_url()).content.decode()
+    assert 'class="searched"' not in plain
+    missing = client.get(source.get_absolute_url(), {"q": "zzzqqq"}).content.decode()
+    assert 'class="searched"' not in missing
+    assert "are not in this text" in missing
