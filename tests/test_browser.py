@@ -307,3 +307,48 @@ def test_every_commitment_page_gives_its_verdict_in_the_first_screen(
             assert described.inner_text().strip(), path
     assert not wide, f"scrolls sideways at {width}px: {wide}"
     context.close()
+
+
+def public_pages():
+    """One of every kind of public page: each commitment's, each source's that a citation
+    leads to, the lists with filters and a search applied, the error pages."""
+    from commitments.models import Commitment
+    from sources.models import SourceDocument
+
+    commitments = [c.get_absolute_url() for c in Commitment.objects.published()]
+    sources = [s.get_absolute_url() for s in SourceDocument.objects.order_by("pk")[:12]]
+    return [
+        "/", "/commitments/", "/commitments/?status=delivered&missed_deadline=true",
+        "/commitments/?q=inquiry", "/commitments/?as_of=2025-06-30", "/funding/",
+        "/sources/", "/sources/?q=accepted", "/changes/",
+        "/changes/?from=2025-06-01&to=2025-06-30", "/corrections/", "/methodology/",
+        "/commitments/?status=nonsense", "/no-such-page/",
+        *commitments, *sources, f"{sources[0]}?q=inquiry",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 900)])
+def test_axe_finds_nothing_serious_on_any_public_page(browser, curated, width, height):
+    """axe-core, run in the page, reports no serious or critical violation of WCAG 2.2 A/AA or
+    of its best practices on any public page, on a phone or a desktop."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    found = {}
+    pages = public_pages()
+    assert len(pages) > 50
+    for path in pages:
+        page.goto(curated.url + path)
+        results = axe.run(page).response
+        assert results["passes"], path  # axe ran its rules on this page
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['help']}"
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            found[path] = serious
+    context.close()
+    assert not found, found
