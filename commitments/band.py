@@ -1,6 +1,7 @@
 """A commitment's status band: its status periods along a time axis, the deadline and each
 revision marked, the date shown marked, drawn server-side as SVG (no script) with a text
-equivalent. Colours are the Okabe-Ito palette, safe for colour-blind readers, and every period
+equivalent. A small version (`mini`) goes in each row of a list and of the home page's roadmap,
+where every row shares one time axis (`Axis`) so that rows can be read against each other. Colours are the Okabe-Ito palette, safe for colour-blind readers, and every period
 also carries a pattern and its status's name, so the band reads in greyscale too.
 """
 
@@ -138,4 +139,110 @@ def band(runs: list[Period], moved, on: datetime.date, *, label_id: str) -> Safe
         '<svg class="band" viewBox="0 0 {} {}" width="100%" role="img" aria-labelledby="{}" '
         'xmlns="http://www.w3.org/2000/svg">{}{}</svg>',
         WIDTH, HEIGHT, label_id, SafeString(PATTERNS), format_html_join("", "{}", ((s,) for s in shapes)),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A time axis shared by several small bands: `first` to `last`, `width` units wide."""
+
+    first: datetime.date
+    last: datetime.date
+    width: int = 400
+
+    @classmethod
+    def spanning(cls, drawn: list[tuple[list[Period], list]], on: datetime.date, width: int = 400):
+        """The axis from the earliest period of any band to `on` or the latest deadline."""
+        starts = [runs[0].start for runs, _ in drawn if runs]
+        ends = [day for _, moved in drawn for _, day in moved[-1:]]
+        first = min(starts, default=on)
+        return cls(first, max([on, first, *ends]), width)
+
+    def x(self, day: datetime.date) -> float:
+        span = max((self.last - self.first).days, 1)
+        return round(2 + (self.width - 4) * (day - self.first).days / span, 1)
+
+    def years(self) -> list[datetime.date]:
+        """1 January of each year inside the axis (for ticks)."""
+        return [datetime.date(y, 1, 1) for y in range(self.first.year + 1, self.last.year + 1)]
+
+
+MINI_HEIGHT, MINI_TOP, MINI_BAR = 18, 4, 10
+
+
+def patterns() -> SafeString:
+    """The patterns the small bands of a page refer to, defined once per page (ids are unique)."""
+    return format_html(
+        '<svg class="band-patterns" width="0" height="0" aria-hidden="true" focusable="false" '
+        'xmlns="http://www.w3.org/2000/svg">{}</svg>',
+        SafeString(PATTERNS),
+    )
+
+
+def mini(runs: list[Period], moved, on: datetime.date, axis: Axis) -> SafeString:
+    """A small band on the shared `axis`: status periods (colour and pattern), the deadline in
+    force, and a tick at the date shown; its text equivalent is its accessible name. The page
+    must carry `patterns()` once."""
+    if not runs:
+        return SafeString("")
+    shapes = [
+        format_html('<line x1="{}" x2="{}" y1="0" y2="{}" class="band-year"/>', axis.x(year),
+                    axis.x(year), MINI_HEIGHT)
+        for year in axis.years()
+    ]  # fmt: skip
+    for run in runs:
+        fill, pattern = STYLE[run.status]
+        left = axis.x(run.start)
+        width = round(max(axis.x(run.end or on) - left, 1.5), 1)
+        shapes.append(format_html(
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#000" stroke-width=".75"/>{}',
+            left, MINI_TOP, width, MINI_BAR, fill,
+            format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="url(#band-{})"/>',
+                        left, MINI_TOP, width, MINI_BAR, pattern)
+            if pattern != "solid" else "",
+        ))  # fmt: skip
+    if moved:
+        day = moved[-1][1]
+        shapes.append(format_html(
+            '<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#000" stroke-width="2" class="band-deadline"/>',
+            axis.x(day), axis.x(day), MINI_HEIGHT,
+        ))  # fmt: skip
+    shapes.append(
+        format_html(
+            '<path d="M{} 0 l3 0 l-3 4 l-3 -4 z" fill="#000" class="band-today"/>', axis.x(on)
+        )
+    )
+    return format_html(
+        '<svg class="band band--mini" viewBox="0 0 {} {}" role="img" '
+        'xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
+        axis.width, MINI_HEIGHT, text_equivalent(runs, moved, on),
+        format_html_join("", "{}", ((s,) for s in shapes)),
+    )  # fmt: skip
+
+
+def minis(events_by_commitment: dict, on: datetime.date, width: int = 400) -> tuple[dict, Axis]:
+    """The small band of each commitment (key -> SVG) on one axis spanning them all, from each
+    commitment's evidenced events (key -> events)."""
+    drawn = {
+        key: (periods(events, on), deadlines(events, on))
+        for key, events in events_by_commitment.items()
+    }
+    axis = Axis.spanning(list(drawn.values()), on, width)
+    return {key: mini(runs, moved, on, axis) for key, (runs, moved) in drawn.items()}, axis
+
+
+def axis_labels(axis: Axis) -> SafeString:
+    """The years along a shared axis, as an SVG drawn to the same width as the small bands."""
+    ticks = [
+        format_html(
+            '<line x1="{}" x2="{}" y1="10" y2="18" stroke="#000"/>'
+            '<text x="{}" y="9" text-anchor="middle" class="band-mark">{}</text>',
+            axis.x(year), axis.x(year), axis.x(year), year.year,
+        )
+        for year in axis.years()
+    ]  # fmt: skip
+    return format_html(
+        '<svg class="band band--axis" viewBox="0 0 {} 18" '
+        'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">{}</svg>',
+        axis.width, format_html_join("", "{}", ((t,) for t in ticks)),
     )  # fmt: skip

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
@@ -53,6 +53,34 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+ROADMAP_LIMIT = 100
+
+
+def roadmap(commitments, on) -> dict:
+    """The home page's roadmap: a small band for each commitment (at most ROADMAP_LIMIT, those
+    whose status changed last), all on one time axis, in the order their bands start. One query.
+    """
+    shown = commitments.order_by(F("status_since").desc(nulls_last=True), "title")
+    events = (
+        Announcement.objects.evidenced()
+        .filter(date__lte=on, commitment__in=shown.values("pk")[:ROADMAP_LIMIT])
+        .exclude(new_status="", new_deadline__isnull=True)
+        .select_related("commitment")
+        .only("pk", "date", "new_status", "new_deadline", "commitment__title", "commitment__slug")
+    )
+    timelines: dict = {}
+    for event in events:
+        timelines.setdefault(event.commitment, []).append(event)
+    drawings, axis = band.minis(timelines, on)
+
+    def starts(commitment):
+        return (min(e.date for e in timelines[commitment]), commitment.title)
+
+    rows = [(commitment, drawings[commitment]) for commitment in sorted(timelines, key=starts)]
+    return {"rows": rows, "axis": axis, "axis_svg": band.axis_labels(axis),
+            "patterns": band.patterns()}  # fmt: skip
+
+
 class HomeView(TemplateView):
     template_name = "commitments/home.html"
 
@@ -75,6 +103,7 @@ class HomeView(TemplateView):
         stale_before = months_before(on, STALE_AFTER_MONTHS)
         lines = FundingLine.objects.public(on)
         return super().get_context_data(
+            roadmap=roadmap(commitments, on),
             by_status=by_status,
             total=total,
             overdue=commitments.filter(is_overdue=True).order_by("deadline", "title"),
@@ -138,20 +167,28 @@ class CommitmentListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        on = self.request.as_of
         q = self.request.GET.get("q", "").strip()
         page = context.get("commitments") or []
         context["searched"] = bool(q and page)
-        if q and page:
-            terms = search_terms(q)
-            told: dict[int, list[str]] = {}
-            events = Announcement.objects.evidenced().filter(
-                commitment__in=[c.pk for c in page], date__lte=self.request.as_of
-            )
-            for commitment_id, summary in events.values_list("commitment_id", "summary"):
-                told.setdefault(commitment_id, []).append(summary)
-            for commitment in page:
+        # The page's timelines, read once: each row's small band, and the snippets' words.
+        timelines: dict[int, list] = {c.pk: [] for c in page}
+        events = Announcement.objects.evidenced().filter(
+            commitment__in=list(timelines), date__lte=on
+        )
+        fields = ["pk", "commitment_id", "date", "new_status", "new_deadline"]
+        for event in events.only(*fields, *(["summary"] if q else [])):
+            timelines[event.commitment_id].append(event)
+        drawings, axis = band.minis(timelines, on, width=200)
+        context.update(
+            band_axis=axis, band_axis_svg=band.axis_labels(axis), band_patterns=band.patterns()
+        )
+        terms = search_terms(q)
+        for commitment in page:
+            commitment.band = drawings[commitment.pk]
+            if q:
                 texts = [commitment.title, commitment.pledge_text, commitment.summary,
-                         *told.get(commitment.pk, [])]  # fmt: skip
+                         *(e.summary for e in timelines[commitment.pk])]  # fmt: skip
                 commitment.snippet = snippet(texts, terms)
         return context
 

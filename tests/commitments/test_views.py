@@ -126,8 +126,9 @@ def test_list_query_count_does_not_grow_with_commitments(client, django_assert_n
     parent = published_commitment(title="Parent")
     event(parent, D(2025, 1, 1), new_status=Status.ANNOUNCED)
     bulk_published(n, parent=parent, deadline=D(2025, 3, 1), money=True)
-    # savepoint, paginator count, the page (status, money and parent in one query), release
-    with django_assert_num_queries(4):
+    # savepoint, paginator count, the page (status, money and parent in one query), the
+    # page's timelines (each row's small band), release
+    with django_assert_num_queries(5):
         response = client.get(reverse("commitments:list"))
     assert response.status_code == 200
     assert response.context["paginator"].count == n + 1
@@ -139,7 +140,7 @@ def test_list_query_count_does_not_grow_with_commitments(client, django_assert_n
         "announced_after": "2024-01-01", "announced_before": "2026-01-01",
         "as_of": "2025-06-01", "sort": "-announced",
     }  # fmt: skip
-    with django_assert_num_queries(5):  # one more with a search: the snippets' timeline words
+    with django_assert_num_queries(5):  # the snippets' words come with the bands' timelines
         response = client.get(reverse("commitments:list"), params)
     assert response.status_code == 200
     assert response.context["paginator"].count == n
@@ -177,12 +178,13 @@ def test_detail_query_count_does_not_grow_with_events(client, django_assert_num_
 @pytest.mark.parametrize("n", [10, 1000])
 def test_home_query_count_does_not_grow_with_commitments(client, django_assert_num_queries, n):
     bulk_published(n, deadline=D(2025, 3, 1), money=True)
-    # savepoint, counts by status, overdue, latest, money by stage, disagreements, no news
-    # for six months, release
-    with django_assert_num_queries(8):
+    # savepoint, counts by status, overdue, latest, the roadmap's timelines (at most
+    # ROADMAP_LIMIT commitments), money by stage, disagreements, no news for six months, release
+    with django_assert_num_queries(9):
         response = client.get("/")
     assert response.status_code == 200
     assert response.context["total"] == n
+    assert len(response.context["roadmap"]["rows"]) == min(n, 100)
 
 
 def test_the_favicon_is_served_and_linked(client):
