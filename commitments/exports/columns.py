@@ -110,13 +110,16 @@ class SiteUrl(Expression):
         return url.resolve_expression(*args, **kwargs)
 
 
-def earlier(queryset: QuerySet, *, inclusive: bool) -> QuerySet:
+def earlier(
+    queryset: QuerySet, *, inclusive: bool, date: str = "date", pk: str = "pk"
+) -> QuerySet:
     """The rows of `queryset` of the outer row's commitment that come before it in timeline
-    order (date, then entry), latest first; with the outer row itself when `inclusive`."""
-    same_day = {"pk__lte" if inclusive else "pk__lt": OuterRef("pk")}
+    order (date, then entry), latest first; with the outer row itself when `inclusive`. The
+    outer row's event is itself, or (`date`, `pk` naming its fields) the event it cites."""
+    same_day = {"pk__lte" if inclusive else "pk__lt": OuterRef(pk)}
     return (
         queryset.filter(commitment=OuterRef("commitment"))
-        .filter(Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), **same_day))
+        .filter(Q(date__lt=OuterRef(date)) | Q(date=OuterRef(date), **same_day))
         .order_by("-date", "-pk")
     )
 

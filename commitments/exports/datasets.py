@@ -30,6 +30,7 @@ from sources.models import Provenance, SourceKind
 
 from ..filters import commitment_filterset
 from ..models import (
+    CLOSED_STATUSES,
     HOUSES,
     Announcement,
     AnnouncementKind,
@@ -187,6 +188,91 @@ ANNOUNCEMENT_COLUMNS = (
 )  # fmt: skip
 
 
+# -- history: one row per citation of an event, in date order --------------------------------
+
+passage = (Value("#citation-"), Cast("pk", CharField()))  # a citation's anchor on its source
+
+
+def of_event(setting: QuerySet, field: str, *, inclusive: bool) -> Subquery:
+    """`set_by` for a citation's row: as of the event it cites."""
+    before = earlier(setting, inclusive=inclusive, date="announcement__date", pk="announcement_id")
+    return Subquery(before.values(field)[:1])
+
+
+def history(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """One row per citation shown on `on` of the commitments' events, in date order (then
+    commitment, event and citation), with the status and deadline around each event."""
+    return (
+        Citation.objects.public(on)
+        .filter(announcement__isnull=False, commitment__in=queryset.order_by().values("pk"))
+        .annotate(
+            status_before=of_event(status_setting, "new_status", inclusive=False),
+            status_after=of_event(status_setting, "new_status", inclusive=True),
+            deadline_before=of_event(deadline_setting, "new_deadline", inclusive=False),
+            deadline_in_force=of_event(deadline_setting, "new_deadline", inclusive=True),
+        )
+        .order_by("announcement__date", "commitment__slug", "announcement_id", "pk")
+    )
+
+
+# The event closes the commitment (a closed status it did not have before) with a deadline in force.
+closes = Q(announcement__new_status__in=CLOSED_STATUSES, deadline_in_force__isnull=False)
+reaffirms = Q(status_before=F("announcement__new_status"))
+event_deadline_met = Case(
+    When(reaffirms, then=None),
+    When(closes & Q(announcement__date__lte=F("deadline_in_force")), then=Value(True)),
+    When(closes & Q(announcement__date__gt=F("deadline_in_force")), then=Value(False)),
+    default=None,
+    output_field=BooleanField(),
+)
+event_days_late = Case(
+    When(reaffirms, then=None),
+    When(closes & Q(announcement__date__gt=F("deadline_in_force")), then=DaysBetween(F("deadline_in_force"), F("announcement__date"))),
+    default=None,
+    output_field=IntegerField(),
+)  # fmt: skip
+event_url = SiteUrl(
+    "commitments:detail",
+    "commitment__slug",
+    Value("#event-"),
+    Cast("announcement_id", CharField()),
+)
+
+
+HISTORY_COLUMNS = (
+    Column("date", "date", "Date of the event.", "2025-06-16", F("announcement__date")),
+    Column("commitment_slug", "text", "The commitment the event belongs to.", "casey-national-audit", F("commitment__slug")),
+    Column("commitment_title", "text", "Its title.", "Baroness Casey's rapid national audit…", F("commitment__title")),
+    Column("event_id", "integer", "Identifier of the event: rows with the same one are the citations of one event.", "12", F("announcement_id")),
+    Column("kind", "text", "Kind of event.", "delivered", F("announcement__kind")),
+    Column("kind_label", "text", "The kind of event in words.", "Delivered", labelled("announcement__kind", AnnouncementKind.choices)),
+    Column("summary", "text", "What happened, in one or two neutral sentences.", "The Home Secretary reports the audit…", F("announcement__summary")),
+    Column("status_before", "text", "Status before this event (empty before the first).", "in_progress", F("status_before")),
+    Column("status_before_label", "text", "That status in words.", "In progress", labelled("status_before", Status.choices)),
+    Column("status_after", "text", "Status after it.", "delivered", F("status_after")),
+    Column("status_after_label", "text", "That status in words.", "Delivered", labelled("status_after", Status.choices)),
+    Column("deadline_before", "date", "Deadline before this event.", "2025-05-31", F("deadline_before")),
+    Column("deadline_after", "date", "Deadline in force after it.", "2025-05-31", F("deadline_in_force")),
+    Column("deadline_wording", "text", "The source's words for a deadline this event sets.", "by Easter this year", F("announcement__deadline_wording")),
+    Column("deadline_met", "boolean", "For an event that closes the commitment (delivered, partly delivered, superseded or dropped, from another status) with a deadline in force: whether it came by that deadline.", "false", event_deadline_met),
+    Column("days_late", "integer", "Days from that deadline to the event, when it came after it.", "16", event_days_late),
+    Column("government_claim", "text", "The status the government claims in this event's quoted words, if any.", "delivered", F("announcement__claimed_status")),
+    Column("government_claim_label", "text", "The claim in words.", "Delivered", labelled("announcement__claimed_status", Status.choices)),
+    Column("note", "text", "Caveats on the event: uncertain dates, secondary sources, disagreements.", "Secondary source (GB News).", F("announcement__note")),
+    Column("citation_id", "integer", "Identifier of the citation (see the citations export).", "61", F("pk")),
+    Column("quote", "text", "The passage this row's citation quotes, verbatim from the source's stored text.", "On 16 June the Government accepted…", F("quote")),
+    Column("locator", "text", "Where in the source, if noted.", "undated page", F("locator")),
+    Column("source_title", "text", "The quote's source.", "Offences against Children", F("source__title")),
+    Column("source_publisher", "text", "Who published it.", "Parallel Parliament", F("source__publisher")),
+    Column("source_published_on", "date", "When (empty if the source shows no date).", "2025-07-02", F("source__published_on")),
+    Column("source_provenance", "text", "primary, primary_mirror or secondary.", "primary_mirror", F("source__provenance")),
+    Column("source_provenance_label", "text", "The provenance in words.", "Primary, via a mirror (e.g. a Hansard mirror)", labelled("source__provenance", Provenance.choices)),
+    Column("source_url", "url", "The source's original address.", "https://parallelparliament.co.uk/…", F("source__url")),
+    Column("passage_url", "url", "The passage, highlighted, on this site.", "https://…/sources/5/#citation-61", SiteUrl("sources:detail", "source_id", *passage)),
+    Column("event_url", "url", "The event on the commitment's page (its permalink).", "https://…/commitments/casey-national-audit/#event-12", event_url),
+)  # fmt: skip
+
+
 # -- funding ---------------------------------------------------------------------------------
 
 
@@ -270,8 +356,6 @@ def citations(queryset: QuerySet, on: datetime.date) -> QuerySet:
     )
 
 
-passage = (Value("#citation-"), Cast("pk", CharField()))
-
 claim_url = Case(
     When(
         announcement__isnull=False,
@@ -346,7 +430,8 @@ DATASETS = {
     dataset.name: dataset
     for dataset in (
         Dataset("commitments", "Commitments", "one row per commitment on record", COMMITMENT_COLUMNS, commitment_filterset, commitments),
-        Dataset("announcements", "Announcements (the full history)", "one row per cited event, in timeline order", ANNOUNCEMENT_COLUMNS, commitment_filterset, announcements),
+        Dataset("announcements", "Announcements", "one row per cited event, in timeline order (its quotes joined)", ANNOUNCEMENT_COLUMNS, commitment_filterset, announcements),
+        Dataset("history", "History (the full history)", "one row per citation of a cited event, in date order", HISTORY_COLUMNS, commitment_filterset, history),
         Dataset("funding", "Funding", "one row per cited amount", FUNDING_COLUMNS, commitment_filterset, funding_lines),
         Dataset("sources", "Sources", "one row per source", SOURCE_COLUMNS, source_filterset, sources),
         Dataset("citations", "Citations", "one row per citation of a claim on record", CITATION_COLUMNS, commitment_filterset, citations),

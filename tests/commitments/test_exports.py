@@ -181,6 +181,64 @@ def test_announcements_csv_is_the_full_history_with_status_before_and_after(clie
     assert (revised["deadline_before"], revised["deadline_after"]) == ("2025-04-20", "2025-05-31")
 
 
+def test_history_csv_has_one_row_per_citation_in_date_order(client, curated):
+    """The history a journalist reads: each quote on its own row beside its own source's title,
+    publisher, date and provenance, the rows in date order, lateness on the closing event."""
+    _, rows = download(client, "history")
+    on = datetime.date.today()
+    cited = Citation.objects.public(on).filter(announcement__isnull=False)
+    assert len(rows) == cited.count()
+    assert {int(r["citation_id"]) for r in rows} == set(cited.values_list("pk", flat=True))
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)
+    for row in rows:  # each quote is verbatim in the source named beside it
+        citation = cited.select_related("source").get(pk=row["citation_id"])
+        assert row["quote"] == citation.quote
+        assert row["source_title"] == citation.source.title
+        assert row["source_url"] == citation.source.url
+        assert row["event_url"].endswith(
+            f"/commitments/{row['commitment_slug']}/#event-{row['event_id']}"
+        )
+        assert row["passage_url"].endswith(f"#citation-{row['citation_id']}")
+    delivered = [
+        r
+        for r in rows
+        if r["commitment_slug"] == "casey-national-audit" and r["date"] == "2025-06-16"
+    ]
+    assert len(delivered) == 4  # the event rests on four quotes: four rows
+    assert {r["event_id"] for r in delivered} == {delivered[0]["event_id"]}
+    for row in delivered:
+        assert (row["status_before_label"], row["status_after_label"]) == (
+            "In progress",
+            "Delivered",
+        )
+        assert (row["deadline_after"], row["deadline_met"], row["days_late"]) == (
+            "2025-05-31",
+            "false",
+            "16",
+        )
+    by_source = {r["source_publisher"]: r for r in delivered}
+    assert by_source["GOV.UK"]["quote"].startswith("We will therefore accept")
+    assert by_source["GOV.UK"]["source_provenance_label"].startswith("Primary")
+    # Lateness is told only on the event that closes a commitment: not on the audit's earlier
+    # events, nor on a later one that finds it still delivered.
+    others = [
+        r
+        for r in rows
+        if r["commitment_slug"] == "casey-national-audit" and r["date"] != "2025-06-16"
+    ]
+    assert others
+    assert all(r["deadline_met"] == r["days_late"] == "" for r in others)
+    # IICSA's timeline was published on 9 April 2025, before its Easter (20 April) deadline.
+    published = ("iicsa-timetable-by-easter", "2025-04-09")
+    iicsa = {(r["deadline_met"], r["days_late"]) for r in rows
+             if (r["commitment_slug"], r["date"]) == published}  # fmt: skip
+    assert iicsa == {("true", "")}
+    # The same filters and date as the pages.
+    _, early = download(client, "history", {"as_of": "2025-03-01", "q": "audit"})
+    assert early
+    assert max(r["date"] for r in early) <= "2025-03-01"
+
+
 def test_joined_quotes_follow_the_citations_order_not_the_alphabet(client):
     """Quotes and source addresses are joined in citation order, on both databases, so the
     n-th quote is always beside the n-th address."""
@@ -530,6 +588,7 @@ def correct(commitment, text: str) -> Correction:
 PAYLOAD_COLUMN = {
     "commitments": ("title", Commitment.objects.all),
     "announcements": ("summary", Announcement.objects.all),
+    "history": ("quote", Citation.objects.filter(announcement__isnull=False).all),
     "funding": ("purpose", FundingLine.objects.all),
     "sources": ("title", SourceDocument.objects.all),
     "citations": ("quote", Citation.objects.all),
