@@ -9,10 +9,13 @@ it cites matches; results are ranked by how well its own text matches. Each matc
 (case-insensitively) in one of the same fields.
 """
 
-from django.contrib.postgres.search import SearchRank
-from django.db.models import FloatField, Q, QuerySet, Value
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.db.models import FloatField, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 
 from sources.search import (
+    CONFIG,
     StoredDocument,
     all_terms,
     full_text,
@@ -48,3 +51,48 @@ def search_commitments(queryset: QuerySet, q: str, *, on=None) -> QuerySet:
     if full_text():
         return matches.annotate(rank=SearchRank(StoredDocument(), query))
     return matches.annotate(rank=Value(0.0, output_field=FloatField()))
+
+
+# What ts_headline puts around a matched word: private-use characters, which no stored text
+# holds, so the headline can be cut into pieces and every piece escaped by the template.
+START, STOP = "\ue000", "\ue001"
+
+
+def headlines(pks: list[int], q: str, *, on) -> dict[int, list[tuple[str, bool]]]:
+    """PostgreSQL: for each commitment of `pks`, the words around where `q` matched its own
+    text (title, pledge, summary) or its events' summaries on record by `on`, as (piece,
+    matched) pieces, marked by ts_headline with the same stemming as the search; [] where only
+    a source it cites matched. One query."""
+    told = (
+        Announcement.objects.evidenced()
+        .filter(commitment=OuterRef("pk"), date__lte=on)
+        .order_by()
+        .values("commitment")
+        .annotate(words=StringAgg("summary", " … ", order_by=("date", "pk")))
+        .values("words")
+    )
+    text = Concat(
+        "title", Value(". "), "pledge_text", Value(" … "), "summary", Value(" … "),
+        Coalesce(Subquery(told), Value(""), output_field=TextField()), output_field=TextField(),
+    )  # fmt: skip
+    marked = SearchHeadline(
+        text, query_for(q), config=CONFIG, start_sel=START, stop_sel=STOP,
+        max_words=30, min_words=12, max_fragments=1, fragment_delimiter=" … ",
+    )  # fmt: skip
+    rows = Commitment.objects.filter(pk__in=pks).annotate(headline=marked)
+    return {pk: pieces(headline) for pk, headline in rows.values_list("pk", "headline")}
+
+
+def pieces(headline: str) -> list[tuple[str, bool]]:
+    """A headline cut at its marks into (piece, matched) pieces; [] when nothing is marked."""
+    if START not in (headline or ""):
+        return []
+    found = [("…", False)]
+    for part in headline.split(START):
+        matched, _, rest = part.rpartition(STOP)
+        if matched:
+            found.append((matched, True))
+        if rest:
+            found.append((rest, False))
+    found.append(("…", False))
+    return found

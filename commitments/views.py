@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
 
-from sources.search import search_terms
+from sources.search import full_text, search_terms
 from sources.text import normalise, snippet
 
 from . import band
@@ -29,6 +29,7 @@ from .models import (
     FundingLine,
     Status,
 )
+from .search import headlines
 
 STALE_AFTER_MONTHS = 6
 
@@ -177,16 +178,21 @@ class CommitmentListView(FilteredListView):
             commitment__in=list(timelines), date__lte=on
         )
         fields = ["pk", "commitment_id", "date", "new_status", "new_deadline"]
-        for event in events.only(*fields, *(["summary"] if q else [])):
+        for event in events.only(*fields, *(["summary"] if q and not full_text() else [])):
             timelines[event.commitment_id].append(event)
         drawings, axis = band.minis(timelines, on, width=200)
         context.update(
             band_axis=axis, band_axis_svg=band.axis_labels(axis), band_patterns=band.patterns()
         )
         terms = search_terms(q)
+        # PostgreSQL marks the words its own search matched (ts_headline); SQLite, whose search
+        # looks for the words as they are, marks them so too.
+        marked = headlines(list(timelines), q, on=on) if q and terms and full_text() else None
         for commitment in page:
             commitment.band = drawings[commitment.pk]
-            if q:
+            if q and marked is not None:
+                commitment.snippet = marked[commitment.pk]
+            elif q:
                 texts = [commitment.title, commitment.pledge_text, commitment.summary,
                          *(e.summary for e in timelines[commitment.pk])]  # fmt: skip
                 commitment.snippet = snippet(texts, terms)

@@ -486,6 +486,36 @@ def test_search_results_show_where_the_words_are(client, curated):
     assert "<mark>" not in client.get(LIST).content.decode()  # no search, no marks
 
 
+def test_postgresql_marks_the_words_its_own_search_matched(client, curated):
+    """On PostgreSQL the snippet is ts_headline's, with the search's own stemming: a search for
+    "delivering" finds and marks "delivered", which a search for the letters would miss."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ts_headline is PostgreSQL's")
+    found = client.get(LIST, {"q": "delivering"})
+    marked = {piece for c in found.context["commitments"] for piece, m in c.snippet if m}
+    assert marked
+    assert all(word.casefold().startswith("deliver") for word in marked)
+    assert any(word.casefold() != "delivering" for word in marked)
+    page = found.content.decode()
+    assert "<mark>" in page
+    assert "\ue000" not in page
+    assert "\ue001" not in page
+
+
+def test_a_headline_is_cut_into_marked_pieces():
+    from commitments.search import START, STOP, pieces
+
+    headline = f"The {START}audit{STOP} was <b>published</b>; the {START}audits{STOP}"
+    assert pieces(headline) == [
+        ("…", False), ("The ", False), ("audit", True), (" was <b>published</b>; the ", False),
+        ("audits", True), ("…", False),
+    ]  # fmt: skip
+    assert pieces("nothing marked") == []
+    assert pieces("") == []
+
+
 def test_a_source_reached_from_a_search_marks_the_searched_words(client, curated):
     listing = client.get("/sources/", {"q": "accepted"})
     source = SourceDocument.objects.get(uin="62612")
