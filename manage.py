@@ -7,6 +7,8 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    # Commands may run long statements (a migration, an import): no web statement timeout.
+    os.environ.setdefault("TRACKER_COMMAND", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

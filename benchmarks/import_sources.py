@@ -126,6 +126,7 @@ def main() -> None:
         workdir = Path(tmp)
         os.environ["DATABASE_URL"] = prepare_database(args.database_url, workdir)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        os.environ["TRACKER_COMMAND"] = "1"  # runs a command, as manage.py would
         os.environ["DEBUG"] = "false"  # no query log kept in memory
 
         import django

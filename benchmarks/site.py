@@ -655,6 +655,9 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
         }
         os.environ.update(env)
+        # This process fills the database (long statements); gunicorn, started with `env`,
+        # keeps the web's statement timeout.
+        os.environ["TRACKER_COMMAND"] = "1"
 
         import django
 

@@ -84,6 +84,7 @@ def main() -> None:
             create_database(url)
         os.environ["DATABASE_URL"] = url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        os.environ["TRACKER_COMMAND"] = "1"  # runs a command, as manage.py would
         os.environ["DEBUG"] = "false"
 
         import django

@@ -59,13 +59,15 @@ def page_not_found(request, exception, template_name="404.html"):
 
 
 class WriteConflictMiddleware:
-    """A busy database or a save that lost a race is answered with a clear refusal, never a
-    500: 503 "try again" when the database could not take the write in time (SQLite's lock
+    """A busy database, a statement stopped by the statement timeout or a save that lost a race
+    is answered with a clear refusal, never a 500: 503 "too long, try again or ask for less"
+    for a cancelled statement; 503 "try again" when the database could not take the write in time (SQLite's lock
     timeout, a PostgreSQL deadlock or serialisation failure), 409 when a versioned save found
     its record changed (the admin's forms catch that first; this is the last guard). The
     request's transaction has already been rolled back: nothing was half-saved."""
 
     BUSY_SQLSTATES = {"40001", "40P01", "55P03"}
+    CANCELLED_SQLSTATE = "57014"  # query_canceled: the statement timeout (settings.base)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -81,6 +83,16 @@ class WriteConflictMiddleware:
                 "nothing was changed. Go back, reload the page and make your change again.",
                 status=409,
             )
+        if isinstance(exception, DatabaseError) and self._cancelled(exception):
+            response = error_response(
+                request,
+                "This page took too long to prepare and was stopped, so that the site stays "
+                "quick for everyone. Try again in a minute, or ask for less: fewer filters "
+                "or search words, or an earlier page.",
+                status=503,
+            )
+            response["Retry-After"] = "60"
+            return response
         if isinstance(exception, DatabaseError) and self._busy(exception):
             response = error_response(
                 request,
@@ -91,6 +103,9 @@ class WriteConflictMiddleware:
             response["Retry-After"] = "5"
             return response
         return None
+
+    def _cancelled(self, exception) -> bool:
+        return getattr(exception.__cause__, "pgcode", None) == self.CANCELLED_SQLSTATE
 
     def _busy(self, exception) -> bool:
         cause = exception.__cause__

@@ -8,6 +8,7 @@ export and feed errors plain text. Anything but GET and HEAD is a 405.
 
 import json
 import os
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -181,3 +182,65 @@ def test_too_many_parameters_is_a_400_not_a_500(curated, settings, debug):
         response = client.get(f"{url}?{query}")
         assert_answered(url, {}, response)
         assert response.status_code == 400, url
+
+
+def test_a_statement_that_runs_too_long_is_stopped_and_answered_with_a_503(client, monkeypatch):
+    """A pathological request cannot hold a worker: PostgreSQL cancels a statement after the
+    web processes' statement timeout, and the page says so (503, Retry-After), not a 500. The
+    next request is served as usual."""
+    from django.conf import settings
+    from django.db import connection
+
+    from commitments.views import MethodologyView
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the statement timeout is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == f"{settings.STATEMENT_TIMEOUT_MS // 1000}s"
+
+    def slow(self, **kwargs):
+        with connection.cursor() as cursor:  # as if a query ran past the timeout
+            cursor.execute("SET LOCAL statement_timeout = 50")
+            cursor.execute("SELECT pg_sleep(5)")
+        return {}
+
+    monkeypatch.setattr(MethodologyView, "get_context_data", slow)
+    response = client.get("/methodology/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "took too long to prepare and was stopped" in response.content.decode()
+    monkeypatch.undo()
+    assert client.get("/methodology/").status_code == 200
+    with connection.cursor() as cursor:  # the request's own setting went with its transaction
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == f"{settings.STATEMENT_TIMEOUT_MS // 1000}s"
+
+
+def test_commands_run_without_the_web_statement_timeout():
+    """Migrations and imports may run long statements: manage.py marks its process as a command,
+    and the settings then add no statement timeout."""
+    import subprocess
+    import sys
+
+    script = (
+        "import django, os; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('options', ''))"
+    )
+    env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x",
+           "DJANGO_SETTINGS_MODULE": "config.settings.test"}  # fmt: skip
+    web = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert "statement_timeout=5000" in web.stdout, web.stderr
+    command = subprocess.run(
+        [sys.executable, "-c", script], env={**env, "TRACKER_COMMAND": "1"},
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert "statement_timeout" not in command.stdout
+    assert "jit=off" in command.stdout
+    shown = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    manage = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", shown], env=env, capture_output=True,
+        text=True, cwd=Path(__file__).resolve().parents[1],
+    )  # fmt: skip
+    assert "jit=off" in manage.stdout, manage.stderr
+    assert "statement_timeout" not in manage.stdout
