@@ -61,8 +61,8 @@ def page_not_found(request, exception, template_name="404.html"):
 class WriteConflictMiddleware:
     """A busy database, a statement stopped by the statement timeout or a save that lost a race
     is answered with a clear refusal, never a 500: 503 "too long, try again or ask for less"
-    for a cancelled statement; 503 "try again" when the database could not take the write in time (SQLite's lock
-    timeout, a PostgreSQL deadlock or serialisation failure), 409 when a versioned save found
+    for a cancelled statement; 503 "try again" when the database could not take the write in
+    time (SQLite's lock timeout, a PostgreSQL deadlock or serialisation failure), 409 when a versioned save found
     its record changed (the admin's forms catch that first; this is the last guard). The
     request's transaction has already been rolled back: nothing was half-saved."""
 

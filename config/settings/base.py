@@ -30,6 +30,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+STATEMENT_TIMEOUT_MS = env.int("STATEMENT_TIMEOUT_MS", default=5000)  # PostgreSQL only, below
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: this site's queries are short, and compiling one cost about 0.9 s
     # whenever the planner over-estimated it (tables not yet analysed, as in every test).
@@ -38,9 +39,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # cancelled after STATEMENT_TIMEOUT_MS (the page answers 503, commitments.errors). Commands
     # (migrations, imports, the Parliament watch) set TRACKER_COMMAND in manage.py and run
     # without it.
-    STATEMENT_TIMEOUT_MS = env.int("STATEMENT_TIMEOUT_MS", default=5000)
     if STATEMENT_TIMEOUT_MS and not env.bool("TRACKER_COMMAND", default=False):
-        DATABASES["default"]["OPTIONS"]["options"] += f" -c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        timeout = f" -c statement_timeout={STATEMENT_TIMEOUT_MS}"
+        DATABASES["default"]["OPTIONS"]["options"] += timeout
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has no row locks: each request's transaction takes the write lock when it begins,
     # so simultaneous saves queue (for up to 20 s) instead of failing with "database is locked"
