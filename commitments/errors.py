@@ -62,9 +62,10 @@ class WriteConflictMiddleware:
     """A busy database, a statement stopped by the statement timeout or a save that lost a race
     is answered with a clear refusal, never a 500: 503 "too long, try again or ask for less"
     for a cancelled statement; 503 "try again" when the database could not take the write in
-    time (SQLite's lock timeout, a PostgreSQL deadlock or serialisation failure), 409 when a versioned save found
-    its record changed (the admin's forms catch that first; this is the last guard). The
-    request's transaction has already been rolled back: nothing was half-saved."""
+    time (SQLite's lock timeout, a PostgreSQL deadlock or serialisation failure), 409 when a
+    versioned save found its record changed (the admin's forms catch that first; this is the
+    last guard). The request's transaction has already been rolled back: nothing was
+    half-saved."""
 
     BUSY_SQLSTATES = {"40001", "40P01", "55P03"}
     CANCELLED_SQLSTATE = "57014"  # query_canceled: the statement timeout (settings.base)
