@@ -50,6 +50,7 @@ BENCH_SITE_DATABASE_URL ?= $(dir $(BENCH_DATABASE_URL))tracker_bench_site
 BENCH_EXPORTS_DATABASE_URL ?= $(dir $(BENCH_DATABASE_URL))tracker_bench_exports
 
 bench: install ## Run the benchmarks in benchmarks/ (SQLite, and PostgreSQL at $BENCH_DATABASE_URL)
+	$(PY) -c "from benchmarks._results import reset; reset()"
 	$(PY) benchmarks/parsing.py
 	$(PY) benchmarks/import_sources.py
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
@@ -57,6 +58,7 @@ bench: install ## Run the benchmarks in benchmarks/ (SQLite, and PostgreSQL at $
 		$(PY) benchmarks/watch.py --database-url "$(BENCH_DATABASE_URL)" && \
 		$(PY) benchmarks/site.py --database-url "$(BENCH_SITE_DATABASE_URL)" && \
 		$(PY) benchmarks/exports.py --database-url "$(BENCH_EXPORTS_DATABASE_URL)"; fi
+	$(PY) benchmarks/report.py
 
 lint: install ## ruff check and ruff format --check
 	$(VENV)/bin/ruff check .

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
@@ -57,11 +57,11 @@ def healthz(request):
 ROADMAP_LIMIT = 100
 
 
-def roadmap(commitments, on) -> dict:
-    """The home page's roadmap: a small band for each commitment (at most ROADMAP_LIMIT, those
-    whose status changed last), all on one time axis, in the order their bands start. One query.
-    """
-    shown = commitments.order_by(F("status_since").desc(nulls_last=True), "title")
+def roadmap(on) -> dict:
+    """The home page's roadmap: a small band for each commitment with a page (at most
+    ROADMAP_LIMIT: the latest to come on record), all on one time axis, in the order their
+    bands start. One query, which reads no commitment's state but the cached start date."""
+    shown = Commitment.objects.public(on).order_by("-on_record_from", "-pk")
     events = (
         Announcement.objects.evidenced()
         .filter(date__lte=on, commitment__in=shown.values("pk")[:ROADMAP_LIMIT])
@@ -104,7 +104,7 @@ class HomeView(TemplateView):
         stale_before = months_before(on, STALE_AFTER_MONTHS)
         lines = FundingLine.objects.public(on)
         return super().get_context_data(
-            roadmap=roadmap(commitments, on),
+            roadmap=roadmap(on),
             by_status=by_status,
             total=total,
             overdue=commitments.filter(is_overdue=True).order_by("deadline", "title"),
