@@ -17,7 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -263,15 +263,64 @@ class CommitmentQuerySet(models.QuerySet):
             .annotate(first=models.Min("date"))
             .values("first")
         )
-        return self.update(is_public=Exists(pledged), on_record_from=Subquery(first_status))
+        changed = self.update(is_public=Exists(pledged), on_record_from=Subquery(first_status))
+        self._refresh_state()
+        return changed
 
-    def as_of(self, on: Date):
+    STATE_FIELDS = {  # cached field -> the state `as_of` works out
+        "cached_status": "status", "cached_status_since": "status_since",
+        "cached_deadline": "deadline", "cached_deadline_wording": "deadline_wording",
+        "cached_last_evidence_on": "last_evidence_on", "cached_firmness": "firmness",
+        "cached_claimed_status": "claimed_status", "cached_claimed_on": "claimed_on",
+    }  # fmt: skip
+
+    def _refresh_state(self) -> None:
+        """Keep on each row its state after every evidenced event (what `as_of` reads today)."""
+        fields = self.STATE_FIELDS
+        rows = (
+            Commitment.objects.filter(pk__in=self.values("pk"))
+            .as_of(Date.max, derived=True)
+            .values_list("pk", *fields.values())
+        )
+        blank = {"cached_status", "cached_firmness", "cached_claimed_status"}
+        stale = []
+        for pk, *values in rows.iterator(chunk_size=2000):
+            state = dict(zip(fields, values, strict=True))
+            state.update({name: state[name] or "" for name in blank})
+            stale.append(Commitment(pk=pk, **state))
+        Commitment.objects.bulk_update(stale, list(fields), batch_size=500)
+
+    def as_of(self, on: Date, *, derived: bool = False):
         """Annotate each commitment with its state on `on`, in this one query.
 
         Adds `status` (None before the first evidenced status), `status_since`, `deadline`,
-        `deadline_wording`, `last_evidence_on` and `is_overdue`. Only announcements backed by
-        at least one citation count: an unsourced announcement changes nothing public.
+        `deadline_wording`, `last_evidence_on`, `firmness`, `claimed_status`, `claimed_on`,
+        `is_overdue`, `deadline_met` and `claims_more`. Only announcements backed by at least
+        one citation count: an unsourced announcement changes nothing public.
+
+        Today (or later) the state is read from the row, where `refresh_record_cache` keeps the
+        state after every event on record (no event is dated after today: see Announcement.
+        clean); for a past date, or with `derived`, it is worked out from the timeline.
         """
+        if on >= timezone.localdate() and not derived:
+            return self._with_verdict(
+                self.annotate(
+                    as_of_date=Value(on, output_field=models.DateField()),
+                    status=NullIf(F("cached_status"), Value("")),
+                    status_since=F("cached_status_since"),
+                    deadline=F("cached_deadline"),
+                    deadline_wording=F("cached_deadline_wording"),
+                    last_evidence_on=F("cached_last_evidence_on"),
+                    firmness=NullIf(F("cached_firmness"), Value("")),
+                    claimed_status=NullIf(F("cached_claimed_status"), Value("")),
+                    claimed_on=F("cached_claimed_on"),
+                ),
+                on,
+            )
+        return self._derived(on)
+
+    def _derived(self, on: Date):
+        """`as_of` worked out from the evidenced timeline up to `on` (subqueries)."""
         timeline = Announcement.objects.evidenced().filter(commitment=OuterRef("pk"), date__lte=on)
         latest_first = ("-date", "-pk")
         status_setting = timeline.exclude(new_status="")
@@ -309,13 +358,21 @@ class CommitmentQuerySet(models.QuerySet):
         qs = qs.annotate(
             changed_on=Subquery(changed.values("date")[:1]),
             changed_pk=Subquery(changed.values("pk")[:1]),
-            claimed_rank=progress_rank("claimed_status"),
-            verdict_rank=progress_rank("status"),
         ).annotate(
             status_since=models.Case(
                 models.When(changed_on__isnull=True, then=first_ever),
                 default=first_of_run,
             ),
+        )
+        return self._with_verdict(qs, on)
+
+    @staticmethod
+    def _with_verdict(qs, on: Date):
+        """What follows from the state on `on`: overdue, deadline met, the claim beyond it."""
+        return qs.annotate(
+            claimed_rank=progress_rank("claimed_status"),
+            verdict_rank=progress_rank("status"),
+        ).annotate(
             is_overdue=models.Case(
                 models.When(
                     Q(status__isnull=False, deadline__lt=on) & ~Q(status__in=CLOSED_STATUSES),
@@ -344,7 +401,6 @@ class CommitmentQuerySet(models.QuerySet):
                 output_field=models.BooleanField(),
             ),
         )
-        return qs
 
     def on_record(self, on: Date):
         """Commitments that have a status on `on`: at least one evidenced announcement dated
@@ -485,9 +541,25 @@ class Commitment(models.Model):
     # refresh_record_cache); never edited, never shown.
     is_public = models.BooleanField(default=False, editable=False)
     on_record_from = models.DateField(null=True, blank=True, editable=False)
+    # The state after every evidenced event, which is the state today (as_of reads it): kept
+    # by the same signals (refresh_record_cache); never edited, never shown as such.
+    cached_status = models.CharField(max_length=32, blank=True, editable=False)
+    cached_status_since = models.DateField(null=True, blank=True, editable=False)
+    cached_deadline = models.DateField(null=True, blank=True, editable=False)
+    cached_deadline_wording = models.CharField(max_length=200, blank=True, editable=False)
+    cached_last_evidence_on = models.DateField(null=True, blank=True, editable=False)
+    cached_firmness = models.CharField(max_length=32, blank=True, editable=False)
+    cached_claimed_status = models.CharField(max_length=32, blank=True, editable=False)
+    cached_claimed_on = models.DateField(null=True, blank=True, editable=False)
 
     version = IntegerVersionField()
-    history = HistoricalRecords(excluded_fields=["is_public", "on_record_from"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "is_public", "on_record_from", "cached_status", "cached_status_since",
+            "cached_deadline", "cached_deadline_wording", "cached_last_evidence_on",
+            "cached_firmness", "cached_claimed_status", "cached_claimed_on",
+        ]
+    )  # fmt: skip
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -510,7 +582,11 @@ class Commitment(models.Model):
     def __str__(self):
         return self.title
 
-    CACHED_FIELDS = ("is_public", "on_record_from")
+    CACHED_FIELDS = (
+        "is_public", "on_record_from", "cached_status", "cached_status_since", "cached_deadline",
+        "cached_deadline_wording", "cached_last_evidence_on", "cached_firmness",
+        "cached_claimed_status", "cached_claimed_on",
+    )  # fmt: skip
 
     def save(self, *args, **kwargs):
         """Save, never writing the cached rule fields from a possibly stale instance: only
@@ -687,6 +763,15 @@ class Announcement(models.Model):
     history = HistoricalRecords()
 
     objects = AnnouncementQuerySet.as_manager()
+
+    def clean(self):
+        super().clean()
+        if self.date and self.date > timezone.localdate():
+            # An event is dated when it happened; the state today is the state after every
+            # event on record (CommitmentQuerySet.as_of relies on it).
+            raise ValidationError(
+                {"date": "An event cannot be dated after today: record it once it happens."}
+            )
 
     class Meta:
         ordering = ["date", "pk"]

@@ -1,4 +1,5 @@
-"""The cached publication rule (Commitment.is_public, on_record_from) always equals the rule."""
+"""The cached publication rule (Commitment.is_public, on_record_from) always equals the rule,
+and the cached state (status, deadline, firmness, claim...) the state the timeline gives today."""
 
 import datetime
 
@@ -26,6 +27,22 @@ def rule(commitment: Commitment) -> tuple[bool, datetime.date | None]:
         .values_list("date", flat=True)
     )
     return public, min(dates, default=None)
+
+
+STATE = ["status", "status_since", "deadline", "deadline_wording", "last_evidence_on",
+         "firmness", "claimed_status", "claimed_on", "is_overdue", "deadline_met",
+         "claims_more"]  # fmt: skip
+
+
+def state_today(commitment: Commitment, *, derived: bool) -> dict:
+    """The commitment's state today: read from the row, or worked out from its timeline."""
+    today = datetime.date.today()
+    return (
+        Commitment.objects.filter(pk=commitment.pk)
+        .as_of(today, derived=derived)
+        .values(*STATE)
+        .get()
+    )
 
 
 def cached(commitment: Commitment) -> tuple[bool, datetime.date | None]:
@@ -56,7 +73,11 @@ class TestRecordCache(TestCase):
             elif op == "event":
                 AnnouncementFactory(
                     commitment=commitment, date=D(2025, 1, 1) + datetime.timedelta(days=n),
-                    new_status=Status.ANNOUNCED if n % 3 else "",
+                    new_status=[Status.ANNOUNCED, "", Status.DELIVERED, Status.IN_PROGRESS][n % 4],
+                    new_deadline=D(2025, 3, 1) + datetime.timedelta(3 * n) if n % 5 == 1 else None,
+                    deadline_wording="by spring" if n % 10 == 1 else "",
+                    new_firmness="accepted_in_full" if n % 7 == 2 else "",
+                    claimed_status=Status.DELIVERED if n % 6 == 3 else "",
                 )  # fmt: skip
             elif op == "cite" and events:
                 CitationFactory(commitment=commitment, announcement=events[n % len(events)])
@@ -84,6 +105,10 @@ class TestRecordCache(TestCase):
                 stale.summary = f"edit {n}"
                 stale.save()  # must not write back its stale cached fields
             assert cached(commitment) == rule(commitment), (op, n)
+            # The state kept on the row is the state the timeline gives today.
+            assert state_today(commitment, derived=False) == state_today(
+                commitment, derived=True
+            ), (op, n)
 
 
 @pytest.mark.django_db
@@ -94,3 +119,17 @@ def test_refresh_record_cache_repairs_rows_written_without_signals():
     assert Commitment.objects.published().count() == 0
     assert Commitment.objects.all().refresh_record_cache() == 1
     assert Commitment.objects.published().get() == commitment
+
+
+@pytest.mark.django_db
+def test_an_event_cannot_be_dated_after_today():
+    """The state today is the state after every event on record, so no event may be dated in
+    the future: the form says why."""
+    commitment = CommitmentFactory()
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    event = AnnouncementFactory.build(commitment=commitment, date=tomorrow)
+    with pytest.raises(ValidationError) as refused:
+        event.full_clean()
+    assert "cannot be dated after today" in str(refused.value.message_dict["date"])
+    event.date = datetime.date.today()
+    event.full_clean()  # today is fine
