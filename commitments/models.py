@@ -764,15 +764,6 @@ class Announcement(models.Model):
 
     objects = AnnouncementQuerySet.as_manager()
 
-    def clean(self):
-        super().clean()
-        if self.date and self.date > timezone.localdate():
-            # An event is dated when it happened; the state today is the state after every
-            # event on record (CommitmentQuerySet.as_of relies on it).
-            raise ValidationError(
-                {"date": "An event cannot be dated after today: record it once it happens."}
-            )
-
     class Meta:
         ordering = ["date", "pk"]
         indexes = [
@@ -810,6 +801,15 @@ class Announcement(models.Model):
 
     def get_absolute_url(self):
         return f"{self.commitment.get_absolute_url()}#event-{self.pk}"
+
+    def clean(self):
+        super().clean()
+        if self.date and self.date > timezone.localdate():
+            # An event is dated when it happened; the state today is the state after every
+            # event on record (CommitmentQuerySet.as_of relies on it).
+            raise ValidationError(
+                {"date": "An event cannot be dated after today: record it once it happens."}
+            )
 
     def is_public_row(self) -> bool:
         return self.commitment.is_public and self.citations.exists()
