@@ -55,6 +55,7 @@ def healthz(request):
 
 
 ROADMAP_LIMIT = 100
+HOME_LIST_LIMIT = 25  # the home page's overdue and no-news lists; the list page has the rest
 
 
 def roadmap(on) -> dict:
@@ -107,14 +108,18 @@ class HomeView(TemplateView):
             roadmap=roadmap(on),
             by_status=by_status,
             total=total,
-            overdue=commitments.filter(is_overdue=True).order_by("deadline", "title"),
+            # At most HOME_LIST_LIMIT of each list (one more is read to know there are more).
+            overdue=commitments.filter(is_overdue=True).order_by("deadline", "title")[
+                : HOME_LIST_LIMIT + 1
+            ],
             latest=latest,
             money=lines.totals_by_stage(),
             disagreements=lines.disagreeing().count(),
             stale=commitments.exclude(status__in=CLOSED_STATUSES)
             .filter(last_evidence_on__lt=stale_before)
-            .order_by("last_evidence_on", "title"),
+            .order_by("last_evidence_on", "title")[: HOME_LIST_LIMIT + 1],
             stale_before=stale_before,
+            home_list_limit=HOME_LIST_LIMIT,
             **kwargs,
         )
 

@@ -217,3 +217,16 @@ def test_an_update_is_listed_only_where_its_commitment_has_a_page(client):
     assert "Event that sets nothing" not in home
     assert "Event that sets nothing" not in feed
     assert client.get(f"/feeds/commitments/{hidden.slug}.atom").status_code == 404
+
+
+def test_the_home_lists_stop_at_their_limit_and_lead_to_the_rest(client):
+    from commitments.views import HOME_LIST_LIMIT
+
+    bulk_published(HOME_LIST_LIMIT + 3, deadline=D(2025, 3, 1))
+    page = client.get("/").content.decode()
+    overdue = page[page.index('id="overdue"') : page.index('id="latest"')]
+    assert overdue.count("<li>") == HOME_LIST_LIMIT
+    assert f"These are the {HOME_LIST_LIMIT} longest overdue" in overdue
+    link = re.search(r'<a href="([^"]+)">the list has every overdue commitment', overdue).group(1)
+    listed = client.get(link.replace("&amp;", "&"))
+    assert listed.context["paginator"].count == HOME_LIST_LIMIT + 3
