@@ -290,7 +290,7 @@ class CommitmentQuerySet(models.QuerySet):
             stale.append(Commitment(pk=pk, **state))
         Commitment.objects.bulk_update(stale, list(fields), batch_size=500)
 
-    def as_of(self, on: Date, *, derived: bool = False):
+    def as_of(self, on: Date, *, derived: bool | None = None):
         """Annotate each commitment with its state on `on`, in this one query.
 
         Adds `status` (None before the first evidenced status), `status_since`, `deadline`,
@@ -298,11 +298,16 @@ class CommitmentQuerySet(models.QuerySet):
         `is_overdue`, `deadline_met` and `claims_more`. Only announcements backed by at least
         one citation count: an unsourced announcement changes nothing public.
 
-        Today (or later) the state is read from the row, where `refresh_record_cache` keeps the
-        state after every event on record (no event is dated after today: see Announcement.
-        clean); for a past date, or with `derived`, it is worked out from the timeline.
+        The row keeps the state after every evidenced event on record (`refresh_record_cache`),
+        which is the state on any date from its latest event on: today, unless an event is dated
+        later (an editor may record one ahead). So from today on, when no commitment has an
+        event after `on` (one look at an indexed column), the state is read from the rows;
+        otherwise, or with `derived`, it is worked out from the timeline. (`derived=False`:
+        the caller has asked `rows_hold_state(on)` already.)
         """
-        if on >= timezone.localdate() and not derived:
+        if derived is None:
+            derived = not self.rows_hold_state(on)
+        if not derived:
             return self._with_verdict(
                 self.annotate(
                     as_of_date=Value(on, output_field=models.DateField()),
@@ -318,6 +323,14 @@ class CommitmentQuerySet(models.QuerySet):
                 on,
             )
         return self._derived(on)
+
+    @staticmethod
+    def rows_hold_state(on: Date) -> bool:
+        """Whether the state kept on the rows is the state on `on`: from today on, when no
+        commitment has an evidenced event dated after `on`."""
+        if on < timezone.localdate():
+            return False
+        return not Commitment.objects.filter(cached_last_evidence_on__gt=on).exists()
 
     def _derived(self, on: Date):
         """`as_of` worked out from the evidenced timeline up to `on` (subqueries)."""
@@ -440,9 +453,10 @@ class CommitmentQuerySet(models.QuerySet):
         from other commitments that have a page (`published_links_out`, `published_links_in`)."""
         cited = Citation.objects.select_related("source")
         public = Commitment.objects.public(on)
+        derived = not self.rows_hold_state(on)  # asked once for the page and its children
         return (
             self.public(on)
-            .as_of(on)
+            .as_of(on, derived=derived)
             .select_related("parent")
             .prefetch_related(
                 Prefetch(
@@ -467,7 +481,11 @@ class CommitmentQuerySet(models.QuerySet):
                     queryset=Correction.objects.filter(corrected_on__lte=on),
                     to_attr="published_corrections",
                 ),
-                Prefetch("children", queryset=public.as_of(on), to_attr="published_children"),
+                Prefetch(
+                    "children",
+                    queryset=public.as_of(on, derived=derived),
+                    to_attr="published_children",
+                ),
                 Prefetch(
                     "links_out",
                     queryset=CommitmentLink.objects.filter(
@@ -565,7 +583,10 @@ class Commitment(models.Model):
 
     class Meta:
         ordering = ["title", "pk"]
-        indexes = [models.Index(fields=["title", "id"], name="commitments_commitment_title")]
+        indexes = [
+            models.Index(fields=["title", "id"], name="commitments_commitment_title"),
+            models.Index(fields=["cached_last_evidence_on"], name="commitments_latest_event"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["slug"],
@@ -801,15 +822,6 @@ class Announcement(models.Model):
 
     def get_absolute_url(self):
         return f"{self.commitment.get_absolute_url()}#event-{self.pk}"
-
-    def clean(self):
-        super().clean()
-        if self.date and self.date > timezone.localdate():
-            # An event is dated when it happened; the state today is the state after every
-            # event on record (CommitmentQuerySet.as_of relies on it).
-            raise ValidationError(
-                {"date": "An event cannot be dated after today: record it once it happens."}
-            )
 
     def is_public_row(self) -> bool:
         return self.commitment.is_public and self.citations.exists()

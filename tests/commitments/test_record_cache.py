@@ -39,7 +39,7 @@ def state_today(commitment: Commitment, *, derived: bool) -> dict:
     today = datetime.date.today()
     return (
         Commitment.objects.filter(pk=commitment.pk)
-        .as_of(today, derived=derived)
+        .as_of(today, derived=derived or None)  # None: as the pages decide
         .values(*STATE)
         .get()
     )
@@ -52,7 +52,9 @@ def cached(commitment: Commitment) -> tuple[bool, datetime.date | None]:
 
 operations = st.lists(
     st.tuples(
-        st.sampled_from(["pledge", "event", "cite", "uncite", "move", "unset", "delete", "save"]),
+        st.sampled_from(
+            ["pledge", "event", "ahead", "cite", "uncite", "move", "unset", "delete", "save"]
+        ),
         st.integers(0, 30),
     ),
     max_size=12,
@@ -79,6 +81,12 @@ class TestRecordCache(TestCase):
                     new_firmness="accepted_in_full" if n % 7 == 2 else "",
                     claimed_status=Status.DELIVERED if n % 6 == 3 else "",
                 )  # fmt: skip
+            elif op == "ahead":  # recorded ahead of its day
+                AnnouncementFactory(
+                    commitment=commitment,
+                    date=datetime.date.today() + datetime.timedelta(days=n + 1),
+                    new_status=Status.DELIVERED,
+                )
             elif op == "cite" and events:
                 CitationFactory(commitment=commitment, announcement=events[n % len(events)])
             elif op == "uncite" and citations:
@@ -122,14 +130,18 @@ def test_refresh_record_cache_repairs_rows_written_without_signals():
 
 
 @pytest.mark.django_db
-def test_an_event_cannot_be_dated_after_today():
-    """The state today is the state after every event on record, so no event may be dated in
-    the future: the form says why."""
-    commitment = CommitmentFactory()
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
-    event = AnnouncementFactory.build(commitment=commitment, date=tomorrow)
-    with pytest.raises(ValidationError) as refused:
-        event.full_clean()
-    assert "cannot be dated after today" in str(refused.value.message_dict["date"])
-    event.date = datetime.date.today()
-    event.full_clean()  # today is fine
+def test_an_event_dated_ahead_is_not_shown_before_its_day():
+    """An editor may record an event ahead of its day; until then the state today is the
+    timeline's up to today, not the row's state after every event."""
+    from tests.commitments.factories import event, published_commitment
+
+    today = datetime.date.today()
+    commitment = published_commitment()
+    event(commitment, D(2025, 1, 1), new_status=Status.ANNOUNCED)
+    event(commitment, today + datetime.timedelta(days=3), new_status=Status.DELIVERED)
+    assert (
+        Commitment.objects.values_list("cached_status", flat=True).get(pk=commitment.pk)
+        == "delivered"
+    )
+    assert state_today(commitment, derived=False)["status"] == Status.ANNOUNCED
+    assert state_today(commitment, derived=False) == state_today(commitment, derived=True)
