@@ -124,8 +124,10 @@ def test_a_reload_after_a_correction_leaves_no_stale_fact_and_keeps_an_editors_w
     call_command("verify_citations", verbosity=0)
 
 
-# What differs from one load to the next: when it was done, and the edit-conflict versions.
-WHEN = {"created_at", "updated_at", "history_date", "captured_at", "imported_at", "version"}
+# What differs from one load to the next: when it was done, the edit-conflict versions, and
+# (in the history tables, where `id` is a copy of the row's id, not the key) the ids, which
+# PostgreSQL's sequences do not give back when a load is rolled back.
+WHEN = {"created_at", "updated_at", "history_date", "captured_at", "imported_at", "version", "id"}
 
 
 def _content(rows_by_model: dict) -> dict:
