@@ -1,7 +1,8 @@
 """A commitment's status band: its status periods along a time axis, the deadline and each
 revision marked, the date shown marked, drawn server-side as SVG (no script) with a text
 equivalent. A small version (`mini`) goes in each row of a list and of the home page's roadmap,
-where every row shares one time axis (`Axis`) so that rows can be read against each other. Colours are the Okabe-Ito palette, safe for colour-blind readers, and every period
+where every row shares one time axis (`Axis`) so that rows can be read against each other.
+Colours are the Okabe-Ito palette, safe for colour-blind readers, and every period
 also carries a pattern and its status's name, so the band reads in greyscale too.
 """
 
