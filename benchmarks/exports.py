@@ -1,37 +1,42 @@
-"""Benchmark: the funding CSV export over HTTP, against PostgreSQL's own COPY of the same query.
+"""Benchmark: every CSV export over HTTP, against PostgreSQL's own COPY.
 
-Goal (from the issue): on PostgreSQL with 100,000 funding lines, GET /export/funding.csv takes
-no more than twice as long as `COPY (the same query) TO STDOUT WITH CSV`.
+Goal (issue 16): on PostgreSQL, each CSV (commitments, announcements, funding, sources,
+citations) at 100,000 rows or more streams at least 200,000 rows/s over HTTP, the worker's
+memory flat.
 
-Fills a PostgreSQL database with a synthetic dataset (2,000 public commitments, each with a
-cited pledge and one cited status-setting announcement dated 2025-01-01; 300 sources; 100,000
-funding lines, each with one citation quoting its source verbatim; a tenth of them part of, or
-another figure for, another line; a tenth undated; some texts with £, é, quotes, commas and
-formula-like starts such as "=1+1" or "-5"), serves it with gunicorn (production settings, one
-sync worker, --timeout 120) on loopback, and in the same run measures, three times each:
+Fills a PostgreSQL database with a synthetic dataset: 100,000 public commitments, each with a
+cited pledge and one cited status-setting announcement (dated 2025-01-01); 100,000 sources of
+2-4 sentences; 100,000 funding lines (two for each of half the commitments), each cited, a
+tenth of them part of, or another figure for, the line before; a tenth undated; so 300,000
+citations, every quote verbatim from its source. Some texts hold £, é, quotes, commas and
+formula-like starts such as "=1+1" or "-5". It serves them with gunicorn (production settings,
+2 sync workers, --timeout 120) on loopback and, for each dataset, measures three times:
 
-- HTTP: wall clock from sending the request to the last byte of the body (HTTP/1.1, chunked,
-  read off the socket into memory; decoded and checked afterwards: 200, the declared header
-  and exactly one CSV row per funding line, else the script fails);
-- COPY: `COPY (<sql>) TO STDOUT WITH CSV HEADER` through psycopg2's copy_expert into memory,
-  where <sql> is the very SELECT the app's export runs on PostgreSQL (the funding dataset's
-  `sql`, whose cells are already written as the CSV has them), parameters bound by mogrify;
-- the gunicorn worker's peak memory (VmHWM in /proc/<pid>/status), before and after the
+- HTTP: wall clock from sending GET /export/<name>.csv to the last byte of the body (read off
+  the socket into memory; checked afterwards: 200, a UTF-8 byte-order mark, the declared header
+  and exactly the expected number of CSV rows, else the script fails);
+- COPY of the formatted query: `COPY (<sql>) TO STDOUT WITH CSV HEADER` through psycopg2 into
+  memory, where <sql> is the very SELECT the export runs (the dataset's `sql`, whose cells are
+  already written as the CSV has them), its parameters bound;
+- COPY of the bare columns: the same rows' own columns straight from the dataset's table
+  (`COPY (SELECT <the table's columns the export reads> FROM <table>) TO STDOUT WITH CSV`),
+  no joins, no formatting: the physical limit;
+- the gunicorn workers' peak memory (VmHWM in /proc/<pid>/status), before and after all the
   exports.
 
-It prints rows, the HTTP and COPY times (best and median), rows/s, the HTTP/COPY ratio and
-whether the goal is met (on the medians). Run it with `make bench`, or:
+It prints, per dataset, rows, the medians, rows/s and both ratios, and records each goal in
+benchmarks/results.json. Run it with `make bench`, or:
 
     .venv/bin/python benchmarks/exports.py [--database-url URL] [--quick] [--regenerate]
-        [--runs N] [--profile ROWS]
+        [--runs N] [--only NAME ...] [--profile ROWS]
 
 The database (default postgres://postgres@127.0.0.1:5432/tracker_bench_exports, or
 BENCH_EXPORTS_DATABASE_URL) is created if missing and migrated; the data is generated only when
 the database does not already hold the expected counts (`--regenerate` empties and refills
-it). `--quick` uses 10,000 funding lines, in a database whose name ends in `_quick`.
-`--profile ROWS` also runs the export's row generation in this process under cProfile for that
-many rows and prints the top costs. Serving is as in benchmarks/site.py (whose helpers this
-reuses), with PUBLIC_PAGE_CACHE_SECONDS=0.
+it). `--quick` uses 10,000 of each, in a database whose name ends in `_quick`. `--profile ROWS`
+also runs each measured dataset's Python row writer (the SQLite path) in this process under
+cProfile for that many rows and prints the top costs. Serving is as in benchmarks/site.py
+(whose helpers this reuses), with PUBLIC_PAGE_CACHE_SECONDS=0.
 """
 
 import argparse
@@ -58,14 +63,14 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import site as site_bench  # noqa: E402
 from benchmarks._postgres import create_database  # noqa: E402
-from benchmarks._results import record  # noqa: E402
+from benchmarks._results import note, record  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench_exports"
-PATH = "/export/funding.csv"
 PROBE = "/healthz/"
 BATCH = 5000
+WORKERS = 2
+ROWS_PER_SECOND = 200_000  # the goal, over HTTP, for each dataset
 ON_RECORD = datetime.date(2025, 1, 1)  # every commitment's one status-setting announcement
-LINES_PER_COMMITMENT = 50
 # Texts that exercise the CSV writer: non-ASCII, quoting, and formula-like starts.
 ODD_PURPOSES = [
     "=1+1", "-5", "+44 helpline", "@risk children", "Café outreach in Brontë ward",
@@ -75,25 +80,21 @@ RECIPIENTS = [
     "", "", "local authorities", "police forces", "Barnardo’s", "Régie des écoles",
     "NSPCC, Childline", "-5", "=SUM(A1:A2)",
 ]  # fmt: skip
+DATASET_NAMES = ("commitments", "announcements", "funding", "sources", "citations")
 
 
 @dataclass(frozen=True)
 class Size:
-    funding_lines: int
-    sources: int = 300
-
-    @property
-    def commitments(self) -> int:
-        return self.funding_lines // LINES_PER_COMMITMENT
+    rows: int  # commitments, announcements, funding lines and sources each
 
     @property
     def counts(self) -> dict[str, int]:
         return {
-            "commitments": self.commitments,
-            "announcements": self.commitments,
-            "sources": self.sources,
-            "funding_lines": self.funding_lines,
-            "citations": 2 * self.commitments + self.funding_lines,
+            "commitments": self.rows,
+            "announcements": self.rows,
+            "sources": self.rows,
+            "funding": self.rows,
+            "citations": 3 * self.rows,  # a pledge's, an announcement's, a funding line's
         }
 
 
@@ -118,10 +119,11 @@ def generate(size: Size, seed: int = 1) -> None:
     rng = random.Random(seed)  # noqa: S311  (test data, not secrets)
     w = site_bench.Writer(rng)
     themes, departments = list(Theme.values), list(Department.values)
+    n_rows = size.rows
 
     with transaction.atomic():
-        # site.py's sources: two per "commitment" of its Size, each with quotable sentences.
-        objects, quotable = site_bench.make_sources(site_bench.Size(size.sources // 2), w)
+        # site.py's sources (its Size holds two per commitment), short: 2-4 sentences each.
+        objects, quotable = site_bench.make_sources(site_bench.Size(n_rows // 2), w, (2, 4))
         sources = SourceDocument.objects.bulk_create(objects, batch_size=BATCH)
         del objects
 
@@ -133,11 +135,11 @@ def generate(size: Size, seed: int = 1) -> None:
             )  # fmt: skip
 
         commitments = []
-        for n in range(size.commitments):
+        for n in range(n_rows):
             title = w.words(4, 10).capitalize()
             commitments.append(
                 Commitment(
-                    slug=f"c{n:05d}-" + "-".join(title.lower().split()[:4]),
+                    slug=f"c{n:06d}-" + "-".join(title.lower().split()[:4]),
                     title=title,
                     pledge_text=w.sentence(),
                     theme=themes[n % len(themes)],
@@ -164,7 +166,7 @@ def generate(size: Size, seed: int = 1) -> None:
         def line(n: int, **links) -> FundingLine:
             odd = n % 97 == 0
             return FundingLine(
-                commitment=commitments[n // LINES_PER_COMMITMENT],
+                commitment=commitments[n // 2],  # two lines each for half the commitments
                 amount=Decimal(rng.randint(1, 400) * 25000)
                 if n % 7
                 else Decimal(rng.randint(100, 99999)) / 4,
@@ -181,14 +183,11 @@ def generate(size: Size, seed: int = 1) -> None:
             )
 
         # Nine lines in ten stand alone; each tenth is part of, or another source's figure for,
-        # the line just before it (same commitment), with the same amount or another.
-        linked = {n for n in range(size.funding_lines) if n % 10 == 9}
-        base = FundingLine.objects.bulk_create(
-            [line(n) for n in range(size.funding_lines) if n not in linked], batch_size=BATCH
-        )
-        by_n = dict(
-            zip((n for n in range(size.funding_lines) if n not in linked), base, strict=True)
-        )
+        # the line just before it (the same commitment's), with the same amount or another.
+        linked = {n for n in range(n_rows) if n % 10 == 9}
+        alone = [n for n in range(n_rows) if n not in linked]
+        base = FundingLine.objects.bulk_create([line(n) for n in alone], batch_size=BATCH)
+        by_n = dict(zip(alone, base, strict=True))
         others = []
         for n in sorted(linked):
             other = by_n[n - 1]
@@ -202,7 +201,7 @@ def generate(size: Size, seed: int = 1) -> None:
         citations += [cite(a.commitment, announcement=a) for a in announcements]
         citations += [cite(f.commitment, funding_line=f) for f in lines]
         Citation.objects.bulk_create(citations, batch_size=BATCH)
-        # bulk_create sends no signals: work out the cached publication rule once.
+        # bulk_create sends no signals: work out the cached publication rule and state once.
         Commitment.objects.all().refresh_record_cache()
 
 
@@ -214,7 +213,7 @@ def counts() -> dict[str, int]:
         "commitments": Commitment.objects.count(),
         "announcements": Announcement.objects.count(),
         "sources": SourceDocument.objects.count(),
-        "funding_lines": FundingLine.objects.count(),
+        "funding": FundingLine.objects.count(),
         "citations": Citation.objects.count(),
     }
 
@@ -227,7 +226,7 @@ def prepare_data(size: Size, regenerate: bool) -> str:
         return "dataset already in the database"
     started = time.perf_counter()
     site_bench.empty_database()
-    print(f"generating the dataset ({size.funding_lines:,} funding lines)...", flush=True)
+    print(f"generating the dataset ({size.rows:,} rows of each table)...", flush=True)
     generate(size)
     loaded = time.perf_counter()
     with connection.cursor() as cursor:
@@ -243,67 +242,81 @@ def prepare_data(size: Size, regenerate: bool) -> str:
 # --- The app's export, in this process ----------------------------------------------------
 
 
-def export_request():
+def export_request(name: str):
     from django.test import RequestFactory
     from django.utils import timezone
 
-    request = RequestFactory().get(PATH, SERVER_NAME="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    request = RequestFactory().get(
+        f"/export/{name}.csv", SERVER_NAME="127.0.0.1", HTTP_X_FORWARDED_PROTO="https"
+    )
     request.as_of = request.today = timezone.localdate()  # as AsOfMiddleware sets them
     return request
 
 
-def export_arguments(request, filterset) -> tuple:
-    """What the view hands the dataset: the page's rows, the date and the site's origin."""
-    return filterset.qs, request.as_of, f"{request.scheme}://{request.get_host()}"
-
-
-def export_rows(request):
-    """The funding dataset, its filterset as the view builds it, and its row generator."""
-    from commitments.exports import CHUNK, DATASETS, make_filterset
-
-    dataset = DATASETS["funding"]
-    filterset = make_filterset(dataset, request)
-    if not filterset.is_valid():
-        sys.exit(f"the export's filters are invalid: {filterset.form.errors}")
-    rows = dataset.rows(*export_arguments(request, filterset))
-    return dataset, rows.iterator(chunk_size=CHUNK)
-
-
-def export_sql() -> str:
-    """The SQL, parameters bound, that the app's funding export runs on PostgreSQL: the
-    dataset's `sql` (a SELECT whose cells are already written), as the view builds it."""
-    from django.db import connection
-
+def export_arguments(name: str):
+    """The dataset, and what the view hands it: the page's rows, the date, the site's origin."""
     from commitments.exports import DATASETS, make_filterset
 
-    dataset = DATASETS["funding"]
-    request = export_request()
+    dataset = DATASETS[name]
+    request = export_request(name)
     filterset = make_filterset(dataset, request)
     if not filterset.is_valid():
-        sys.exit(f"the export's filters are invalid: {filterset.form.errors}")
-    sql, params = dataset.sql(*export_arguments(request, filterset))
+        sys.exit(f"the {name} export's filters are invalid: {filterset.form.errors}")
+    return dataset, (filterset.qs, request.as_of, f"{request.scheme}://{request.get_host()}")
+
+
+def export_sql(name: str) -> str:
+    """The SQL, parameters bound, that the app's export runs on PostgreSQL: the dataset's
+    `sql` (a SELECT whose cells are already written), as the view builds it."""
+    from django.db import connection
+
+    dataset, arguments = export_arguments(name)
+    sql, params = dataset.sql(*arguments)
     with connection.cursor() as cursor:
         return cursor.cursor.mogrify(sql, params).decode()
 
 
-def profile(rows: int) -> None:
-    """Run the export's first `rows` CSV rows in this process under cProfile; print the top."""
+def bare_sql(name: str) -> str:
+    """A SELECT of the dataset's table's own columns that the export reads (a column declared
+    as F("field") of the table itself, and the key): the same values, unjoined, unformatted."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db import connection
+    from django.db.models import F
+
+    dataset, _ = export_arguments(name)
+    model = dataset.select(*export_arguments(name)[1][:2]).model
+    names = ["pk"] + [
+        c.expression.name
+        for c in dataset.columns
+        if isinstance(c.expression, F) and "__" not in c.expression.name
+    ]
+    columns = []
+    for field_name in names:
+        try:
+            field = model._meta.pk if field_name == "pk" else model._meta.get_field(field_name)
+        except FieldDoesNotExist:  # an annotation of the page's query, not a column
+            continue
+        if field.concrete and field.column not in columns:
+            columns.append(field.column)
+    quote = connection.ops.quote_name
+    return f"SELECT {', '.join(map(quote, columns))} FROM {quote(model._meta.db_table)}"  # noqa: S608
+
+
+def profile(name: str, rows: int) -> None:
+    """Run the dataset's first `rows` CSV rows through the Python writer (the SQLite path) in
+    this process under cProfile; print the top."""
     from commitments.exports import stream
 
-    dataset, generator = export_rows(export_request())
+    dataset, arguments = export_arguments(name)
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    produced = sum(1 for _ in itertools.islice(stream(dataset, generator), rows + 1)) - 1
+    produced = sum(1 for _ in itertools.islice(stream(dataset, dataset.rows(*arguments)), rows))
     profiler.disable()
     elapsed = time.perf_counter() - started
-    generator.close()
-    print(
-        f"\nin-process profile: {produced:,} rows in {elapsed:.2f} s under cProfile "
-        f"({produced / elapsed:,.0f} rows/s); top 15 by own time:"
-    )
+    print(f"\n{name}: in-process profile, {produced:,} chunks in {elapsed:.2f} s; top 12:")
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
     lines = out.getvalue().splitlines()
     start = next(i for i, text in enumerate(lines) if text.lstrip().startswith("ncalls"))
     print("\n".join("  " + text for text in lines[start:] if text.strip()))
@@ -333,10 +346,10 @@ def dechunk(raw: bytes) -> bytes:
         pos = end + 2 + length + 2
 
 
-def http_export(port: int) -> tuple[float, bytes]:
+def http_export(port: int, path: str) -> tuple[float, bytes]:
     """GET the export: (seconds from request to last byte, decoded body); exits unless 200."""
     request = (
-        f"GET {PATH} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         + "".join(f"{name}: {value}\r\n" for name, value in site_bench.HEADERS.items())
         + "\r\n"
     ).encode()
@@ -351,20 +364,22 @@ def http_export(port: int) -> tuple[float, bytes]:
     head, _, body = raw.partition(b"\r\n\r\n")
     status = head.split(b"\r\n", 1)[0]
     if b" 200 " not in status:
-        sys.exit(f"{PATH}: {status.decode(errors='replace')}\n{body[:2000]!r}")
+        sys.exit(f"{path}: {status.decode(errors='replace')}\n{body[:2000]!r}")
     if b"transfer-encoding: chunked" in head.lower():
         body = dechunk(body)
     return elapsed, body
 
 
-def copy_export(sql: str) -> tuple[float, bytes]:
+def copy_export(sql: str, header: bool = True) -> tuple[float, bytes]:
     """COPY the query to STDOUT as CSV: (seconds, bytes)."""
     from django.db import connection
 
     sink = io.BytesIO()
     with connection.cursor() as cursor:
         started = time.perf_counter()
-        cursor.cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH CSV HEADER", sink)
+        cursor.cursor.copy_expert(
+            f"COPY ({sql}) TO STDOUT WITH CSV{' HEADER' if header else ''}", sink
+        )
         elapsed = time.perf_counter() - started
     return elapsed, sink.getvalue()
 
@@ -386,15 +401,60 @@ def memory(pid: int) -> dict[str, float]:
     return fields
 
 
+@dataclass
+class Measured:
+    name: str
+    rows: int
+    http: list[float]
+    query_copy: list[float]
+    bare_copy: list[float]
+    megabytes: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / statistics.median(self.http)
+
+    def ratio(self, copies: list[float]) -> float:
+        return statistics.median(self.http) / statistics.median(copies)
+
+
+def measure(name: str, port: int, runs: int, expected: int) -> Measured:
+    from commitments.exports import DATASETS
+
+    path, header = f"/export/{name}.csv", DATASETS[name].header
+    sql, bare = export_sql(name), bare_sql(name)
+    measured = Measured(name, expected, [], [], [], 0.0)
+    for _ in range(runs):
+        seconds, data = copy_export(sql)
+        measured.query_copy.append(seconds)
+        if (rows := count_csv(data.decode())) != expected:
+            sys.exit(f"{name}: COPY of the query gave {rows:,} rows, expected {expected:,}")
+        seconds, data = copy_export(bare, header=False)
+        measured.bare_copy.append(seconds)
+        if (rows := data.count(b"\n")) < expected:  # bare text cells may hold line breaks
+            sys.exit(
+                f"{name}: COPY of the bare columns gave {rows:,} lines, expected {expected:,}"
+            )
+        seconds, body = http_export(port, path)
+        measured.http.append(seconds)
+        measured.megabytes = len(body) / 1e6
+        if not body.startswith("\ufeff".encode()):
+            sys.exit(f"{path} does not start with a UTF-8 byte-order mark")
+        if (rows := count_csv(body.decode("utf-8-sig"), header)) != expected:
+            sys.exit(f"{path} gave {rows:,} rows, expected {expected:,}")
+    return measured
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_EXPORTS_DATABASE_URL", DEFAULT_DATABASE_URL),
     )
-    parser.add_argument("--quick", action="store_true", help="10,000 funding lines, to try it")
+    parser.add_argument("--quick", action="store_true", help="10,000 rows of each, to try it")
     parser.add_argument("--regenerate", action="store_true", help="empty and refill the data")
     parser.add_argument("--runs", type=int, default=3, help="exports of each kind")
+    parser.add_argument("--only", nargs="+", choices=DATASET_NAMES, default=DATASET_NAMES)
     parser.add_argument("--profile", type=int, default=0, metavar="ROWS", help="profile rows")
     args = parser.parse_args()
 
@@ -430,76 +490,74 @@ def main() -> None:
         from django.core.management import call_command
         from django.db import connection
 
-        from commitments.exports import DATASETS
-
         call_command("migrate", verbosity=0)
         call_command("collectstatic", verbosity=0, interactive=False)
         prepared = prepare_data(size, args.regenerate)
-        header = DATASETS["funding"].header
-        sql = export_sql()
         server = connection.cursor().connection.server_version
 
-        http_times, copy_times, http_bytes, copy_bytes = [], [], 0, 0
-        gunicorn = site_bench.Gunicorn(env, 1, Path(tmp) / "gunicorn.log", PROBE)
+        results = []
+        gunicorn = site_bench.Gunicorn(env, WORKERS, Path(tmp) / "gunicorn.log", PROBE)
         gunicorn.command += ["--timeout", "120"]
         with gunicorn:
             master = gunicorn.process.pid
             workers = children(master)
-            if len(workers) != 1:
-                gunicorn.fail(f"expected one gunicorn worker, found {workers}")
-            before = memory(workers[0])
-            for _ in range(args.runs):
-                seconds, data = copy_export(sql)
-                copy_times.append(seconds)
-                copy_bytes = len(data)
-                if (rows := count_csv(data.decode())) != size.funding_lines:
-                    sys.exit(f"COPY gave {rows:,} rows, expected {size.funding_lines:,}")
-                seconds, body = http_export(gunicorn.port)
-                http_times.append(seconds)
-                http_bytes = len(body)
-                if not body.startswith("\ufeff".encode()):
-                    sys.exit(f"{PATH} does not start with a UTF-8 byte-order mark")
-                if (rows := count_csv(body.decode("utf-8-sig"), header)) != size.funding_lines:
-                    gunicorn.fail(f"{PATH} gave {rows:,} rows, expected {size.funding_lines:,}")
+            if len(workers) != WORKERS:
+                gunicorn.fail(f"expected {WORKERS} gunicorn workers, found {workers}")
+            before = {pid: memory(pid) for pid in workers}
+            for name in args.only:
+                results.append(measure(name, gunicorn.port, args.runs, size.counts[name]))
             if children(master) != workers:
-                gunicorn.fail(f"the gunicorn worker was replaced during the exports: {workers}")
-            after = memory(workers[0])
+                gunicorn.fail(f"a gunicorn worker was replaced during the exports: {workers}")
+            after = {pid: memory(pid) for pid in workers}
         connection.close()
 
-        http_best, http_median = min(http_times), statistics.median(http_times)
-        copy_best, copy_median = min(copy_times), statistics.median(copy_times)
-        ratio = http_median / copy_median
         print(
-            f"\nexports benchmark: {size.funding_lines:,} funding lines of "
-            f"{size.commitments:,} commitments ({prepared}); PostgreSQL "
-            f"{server // 10000}.{server % 10000}; gunicorn 1 sync worker; {args.runs} runs each"
-        )
-        print(f"  rows exported        {size.funding_lines:,} (+ header), checked with csv")
-        print(
-            f"  HTTP {PATH}  best {http_best:.2f} s, median {http_median:.2f} s "
-            f"({size.funding_lines / http_median:,.0f} rows/s median, "
-            f"{size.funding_lines / http_best:,.0f} best; {http_bytes / 1e6:.1f} MB)"
+            f"\nexports benchmark: {size.rows:,} rows of each table ({prepared}); PostgreSQL "
+            f"{server // 10000}.{server % 10000}; gunicorn {WORKERS} sync workers; "
+            f"{args.runs} runs each, medians"
         )
         print(
-            f"  COPY (same query)    best {copy_best:.2f} s, median {copy_median:.2f} s "
-            f"({size.funding_lines / copy_median:,.0f} rows/s median; {copy_bytes / 1e6:.1f} MB)"
+            f"  {'dataset':<14}{'rows':>9}{'MB':>7}{'HTTP s':>8}{'rows/s':>10}"
+            f"{'COPY query s':>14}{'HTTP/query':>12}{'COPY bare s':>13}{'HTTP/bare':>11}"
         )
-        print(
-            f"  HTTP / COPY          {ratio:.2f} x on medians ({http_best / copy_best:.2f} x "
-            "on bests)"
-        )
-        print(
-            f"  worker memory        peak (VmHWM) {before['VmHWM']:.0f} MB before, "
-            f"{after['VmHWM']:.0f} MB after (+{after['VmHWM'] - before['VmHWM']:.0f} MB); "
-            f"RSS now {after['VmRSS']:.0f} MB"
-        )
-        met = record(
-            "exports", "funding CSV HTTP / COPY of its query", ratio, 2, "x", at_least=False
-        )
-        print(f"  goal: HTTP <= 2 x COPY: {'met' if met else 'NOT met'}")
+        for m in results:
+            http, query, bare = (statistics.median(t) for t in (m.http, m.query_copy, m.bare_copy))
+            print(
+                f"  {m.name:<14}{m.rows:>9,}{m.megabytes:>7.1f}{http:>8.2f}"
+                f"{m.rows_per_second:>10,.0f}{query:>14.2f}{m.ratio(m.query_copy):>11.2f}x"
+                f"{bare:>13.2f}{m.ratio(m.bare_copy):>10.2f}x"
+            )
+            record(
+                "exports", f"{m.name} CSV over HTTP", m.rows_per_second, ROWS_PER_SECOND,
+                "rows/s", at_least=True,
+            )  # fmt: skip
+            figures = {
+                "rows": m.rows, "http_s": http, "rows_per_s": m.rows_per_second,
+                "copy_query_s": query, "http_to_copy_query": m.ratio(m.query_copy),
+                "copy_bare_s": bare, "http_to_copy_bare": m.ratio(m.bare_copy),
+            }  # fmt: skip
+            note("exports", m.name, {key: round(value, 3) for key, value in figures.items()})
+        peaks = {
+            pid: (before[pid]["VmHWM"], after[pid]["VmHWM"], after[pid]["VmRSS"])
+            for pid in workers
+        }
+        for pid, (peak_before, peak_after, rss) in peaks.items():
+            print(
+                f"  worker {pid} memory: peak (VmHWM) {peak_before:.0f} MB before, "
+                f"{peak_after:.0f} MB after (+{peak_after - peak_before:.0f} MB); "
+                f"RSS now {rss:.0f} MB"
+            )
+        growth = max(peak_after - peak_before for peak_before, peak_after, _ in peaks.values())
+        note("exports", "worker memory", {str(pid): p for pid, p in peaks.items()})
+        record("exports", "worker peak memory growth over the exports", growth, 50, "MB",
+               at_least=False)  # fmt: skip
+        for m in results:
+            met = m.rows_per_second >= ROWS_PER_SECOND
+            print(f"  goal: {m.name} >= {ROWS_PER_SECOND:,} rows/s: {'met' if met else 'NOT met'}")
 
         if args.profile:
-            profile(args.profile)
+            for name in args.only:
+                profile(name, args.profile)
             connection.close()
 
 

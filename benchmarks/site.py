@@ -174,8 +174,9 @@ def long_date(day: datetime.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def make_sources(size: Size, w: Writer):
-    """The sources, and for each one the sentences a citation may quote."""
+def make_sources(size: Size, w: Writer, length: tuple[int, int] = (9, 26)):
+    """The sources (each of `length` sentences, fewest and most), and for each one the
+    sentences a citation may quote."""
     from django.utils import timezone
 
     from sources.models import SourceDocument
@@ -189,7 +190,7 @@ def make_sources(size: Size, w: Writer):
         kind = kinds[n % len(kinds)]
         provenance, publisher = mix[kind]
         marked = n % 200 == 7  # 0.5% of the sources mention the search word
-        sentences = [w.sentence() for _ in range(rng.randint(9, 26))]
+        sentences = [w.sentence() for _ in range(rng.randint(*length))]
         if marked:
             sentences[rng.randrange(len(sentences))] = w.sentence(marked=True)
         paragraphs = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]

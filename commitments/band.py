@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from .models import Status
@@ -34,6 +35,18 @@ PATTERNS = """<defs>
 <pattern id="band-lines" width="8" height="6" patternUnits="userSpaceOnUse"><rect width="8" height="2" fill="#fff" fill-opacity=".55"/></pattern>
 <pattern id="band-waves" width="12" height="8" patternUnits="userSpaceOnUse"><path d="M0 4Q3 0 6 4T12 4" fill="none" stroke="#000" stroke-opacity=".35"/></pattern>
 </defs>"""
+
+
+class Event(NamedTuple):
+    """What a band reads of an event (an Announcement has these attributes too), as a list
+    page reads it: plain values, no model instance."""
+
+    pk: int
+    commitment_id: int
+    date: datetime.date
+    new_status: str
+    new_deadline: datetime.date | None
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,42 +196,35 @@ def patterns() -> SafeString:
 def mini(runs: list[Period], moved, on: datetime.date, axis: Axis) -> SafeString:
     """A small band on the shared `axis`: status periods (colour and pattern), the deadline in
     force, and a tick at the date shown; its text equivalent is its accessible name. The page
-    must carry `patterns()` once."""
+    must carry `patterns()` once. Written with plain string formatting (a list page draws fifty
+    of these): every value put in is a number, a fixed style or the escaped text equivalent."""
     if not runs:
         return SafeString("")
+    x = axis.x
     shapes = [
-        format_html('<line x1="{}" x2="{}" y1="0" y2="{}" class="band-year"/>', axis.x(year),
-                    axis.x(year), MINI_HEIGHT)
+        f'<line x1="{x(year)}" x2="{x(year)}" y1="0" y2="{MINI_HEIGHT}" class="band-year"/>'
         for year in axis.years()
-    ]  # fmt: skip
+    ]
     for run in runs:
         fill, pattern = STYLE[run.status]
-        left = axis.x(run.start)
-        width = round(max(axis.x(run.end or on) - left, 1.5), 1)
-        shapes.append(format_html(
-            '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#000" stroke-width=".75"/>{}',
-            left, MINI_TOP, width, MINI_BAR, fill,
-            format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="url(#band-{})"/>',
-                        left, MINI_TOP, width, MINI_BAR, pattern)
-            if pattern != "solid" else "",
-        ))  # fmt: skip
+        left = x(run.start)
+        width = round(max(x(run.end or on) - left, 1.5), 1)
+        box = f'x="{left}" y="{MINI_TOP}" width="{width}" height="{MINI_BAR}"'
+        shapes.append(f'<rect {box} fill="{fill}" stroke="#000" stroke-width=".75"/>')
+        if pattern != "solid":
+            shapes.append(f'<rect {box} fill="url(#band-{pattern})"/>')
     if moved:
-        day = moved[-1][1]
-        shapes.append(format_html(
-            '<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#000" stroke-width="2" class="band-deadline"/>',
-            axis.x(day), axis.x(day), MINI_HEIGHT,
-        ))  # fmt: skip
-    shapes.append(
-        format_html(
-            '<path d="M{} 0 l3 0 l-3 4 l-3 -4 z" fill="#000" class="band-today"/>', axis.x(on)
+        day = x(moved[-1][1])
+        shapes.append(
+            f'<line x1="{day}" x2="{day}" y1="0" y2="{MINI_HEIGHT}" stroke="#000" '
+            'stroke-width="2" class="band-deadline"/>'
         )
+    shapes.append(f'<path d="M{x(on)} 0 l3 0 l-3 4 l-3 -4 z" fill="#000" class="band-today"/>')
+    title = escape(text_equivalent(runs, moved, on))
+    return SafeString(
+        f'<svg class="band band--mini" viewBox="0 0 {axis.width} {MINI_HEIGHT}" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg"><title>{title}</title>{"".join(shapes)}</svg>'
     )
-    return format_html(
-        '<svg class="band band--mini" viewBox="0 0 {} {}" role="img" '
-        'xmlns="http://www.w3.org/2000/svg"><title>{}</title>{}</svg>',
-        axis.width, MINI_HEIGHT, text_equivalent(runs, moved, on),
-        format_html_join("", "{}", ((s,) for s in shapes)),
-    )  # fmt: skip
 
 
 def minis(events_by_commitment: dict, on: datetime.date, width: int = 400) -> tuple[dict, Axis]:

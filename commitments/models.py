@@ -586,6 +586,12 @@ class Commitment(models.Model):
         indexes = [
             models.Index(fields=["title", "id"], name="commitments_commitment_title"),
             models.Index(fields=["cached_last_evidence_on"], name="commitments_latest_event"),
+            # The lists' count of the commitments on record on a date: an index-only scan.
+            models.Index(
+                fields=["on_record_from"],
+                condition=Q(is_public=True),
+                name="commitments_public_from",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -1066,6 +1072,15 @@ class Citation(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        indexes = [
+            # A commitment's pledge citations in order (the first one's source in the exports,
+            # the pledge's quotes on its page), read without a sort.
+            models.Index(
+                fields=["commitment", "id"],
+                condition=Q(announcement__isnull=True, funding_line__isnull=True),
+                name="commitments_pledge_citations",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(announcement__isnull=True) | Q(funding_line__isnull=True),

@@ -35,6 +35,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: this site's queries are short, and compiling one cost about 0.9 s
     # whenever the planner over-estimated it (tables not yet analysed, as in every test).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # No parallel query either, unless asked: starting the workers cost a search some 10 ms,
+    # and two app-server workers on two cores have no idle core for them to use.
+    parallel = env.int("PG_MAX_PARALLEL_WORKERS_PER_GATHER", default=0)
+    DATABASES["default"]["OPTIONS"]["options"] += f" -c max_parallel_workers_per_gather={parallel}"
     # A pathological request cannot hold a worker: in the web processes every statement is
     # cancelled after STATEMENT_TIMEOUT_MS (the page answers 503, commitments.errors). Commands
     # (migrations, imports, the Parliament watch) set TRACKER_COMMAND in manage.py and run
