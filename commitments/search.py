@@ -5,13 +5,13 @@ GIN-indexed documents (migrations 0003, PostgreSQL only): a commitment's title, 
 summary; an announcement's summary and note; a source's title and stored text. A commitment
 matches when its own text, one of its announcements (on record by the date shown) or a source
 it cites matches; results are ranked by how well its own text matches. Each match is a
-subquery that PostgreSQL answers from its index, the three in one `pk IN (... UNION ALL ...)`. On SQLite, every word must appear
-(case-insensitively) in one of the same fields.
+subquery that PostgreSQL answers from its index, the three in one `pk IN (... UNION ALL ...)`.
+On SQLite, every word must appear (case-insensitively) in one of the same fields.
 """
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchRank
-from django.db.models import FloatField, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import FloatField, OuterRef, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
 from sources.search import (
