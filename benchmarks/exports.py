@@ -283,8 +283,8 @@ def bare_sql(name: str) -> str:
     from django.db import connection
     from django.db.models import F
 
-    dataset, _ = export_arguments(name)
-    model = dataset.select(*export_arguments(name)[1][:2]).model
+    dataset, (queryset, on, _site) = export_arguments(name)
+    model = dataset.select(queryset, on).model
     names = ["pk"] + [
         c.expression.name
         for c in dataset.columns

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Prefetch, Value
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView, TemplateView
@@ -182,10 +182,8 @@ class CommitmentListView(FilteredListView):
         events = Announcement.objects.evidenced().filter(
             commitment__in=list(timelines), date__lte=on
         )
-        # Plain tuples, not model instances: a page of fifty rows reads some five hundred.
-        summary = "summary" if q and not full_text() else Value("")
-        for event in events.values_list(*band.Event._fields[:-1], summary, named=False):
-            timelines[event[1]].append(band.Event(*event))
+        for event in events.band_events(summaries=bool(q) and not full_text()):
+            timelines[event.commitment_id].append(event)
         drawings, axis = band.minis(timelines, on, width=200)
         context.update(
             band_axis=axis, band_axis_svg=band.axis_labels(axis), band_patterns=band.patterns()

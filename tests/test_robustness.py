@@ -184,6 +184,17 @@ def test_too_many_parameters_is_a_400_not_a_500(curated, settings, debug):
         assert response.status_code == 400, url
 
 
+def test_the_apps_connections_run_without_parallel_query_unless_asked():
+    """PG_MAX_PARALLEL_WORKERS_PER_GATHER (default 0) reaches PostgreSQL's own setting."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel query is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+
+
 def test_a_statement_that_runs_too_long_is_stopped_and_answered_with_a_503(client, monkeypatch):
     """A pathological request cannot hold a worker: PostgreSQL cancels a statement after the
     web processes' statement timeout, and the page says so (503, Retry-After), not a 500. The

@@ -35,8 +35,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: this site's queries are short, and compiling one cost about 0.9 s
     # whenever the planner over-estimated it (tables not yet analysed, as in every test).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-    # No parallel query either, unless asked: starting the workers cost a search some 10 ms,
-    # and two app-server workers on two cores have no idle core for them to use.
+    # No parallel query either, unless asked: starting its workers cost the commitment search
+    # 4-10 ms (EXPLAIN ANALYZE on 10,000 commitments), and two app-server workers on two cores
+    # leave no idle core for them.
     parallel = env.int("PG_MAX_PARALLEL_WORKERS_PER_GATHER", default=0)
     DATABASES["default"]["OPTIONS"]["options"] += f" -c max_parallel_workers_per_gather={parallel}"
     # A pathological request cannot hold a worker: in the web processes every statement is
