@@ -255,3 +255,12 @@ def test_commands_run_without_the_web_statement_timeout():
     )  # fmt: skip
     assert "jit=off" in manage.stdout, manage.stderr
     assert "statement_timeout" not in manage.stdout
+    production = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.production",
+                  "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}  # fmt: skip
+    served = subprocess.run([sys.executable, "-c", script], env=production, capture_output=True,
+                            text=True)  # fmt: skip
+    # The production settings keep every option of the base ones (they once rebuilt the
+    # connection from DATABASE_URL and lost them all).
+    assert "jit=off" in served.stdout, served.stderr
+    assert "max_parallel_workers_per_gather=0" in served.stdout
+    assert "statement_timeout=5000" in served.stdout

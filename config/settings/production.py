@@ -1,15 +1,16 @@
 """Production settings: fail closed. No default secret key, no debug, HTTPS only."""
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import DATABASES, STORAGES, env
 
 DEBUG = False
 # No default: without SECRET_KEY the process refuses to start (ImproperlyConfigured).
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# DATABASE_URL is required here (no SQLite fallback); the connection is base's, with its
+# PostgreSQL options (no JIT, no parallel query, the web statement timeout) kept.
+env.str("DATABASE_URL")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
