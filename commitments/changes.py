@@ -16,6 +16,8 @@ from django import forms
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from sources.filters import PublicForm
+
 from .exports.columns import Column, Dataset
 from .models import Announcement, Citation, Commitment, Correction, FundingLine, Status
 
@@ -163,7 +165,7 @@ def page_path() -> str:
     return reverse("commitments:changes")
 
 
-class ChangesForm(forms.Form):
+class ChangesForm(PublicForm):
     """The range of /changes/: `from` and `to`, ISO dates, `to` no later than today."""
 
     start = forms.DateField(

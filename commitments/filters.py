@@ -14,7 +14,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
 
-from sources.filters import check_date_order
+from sources.filters import PublicForm, check_date_order
 
 from .models import Announcement, Commitment, Department, Firmness, FundingLine, Status, Theme
 from .search import search_commitments
@@ -37,7 +37,7 @@ SORTS = {
 }
 
 
-class CommitmentFilterForm(forms.Form):
+class CommitmentFilterForm(PublicForm):
     def clean(self):
         data = super().clean()
         check_date_order(

@@ -5,6 +5,8 @@ from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from sources.search import full_text, search_terms
@@ -12,6 +14,7 @@ from sources.text import normalise, snippet
 
 from . import band
 from . import changes as changes_module
+from .asof import as_of as as_of_context
 from .changes import changes_range
 from .exports import DATASETS, filename, make_filterset, site_origin, sql_stream, stream
 from .exports.workbook import CONTENT_TYPE as WORKBOOK_TYPE
@@ -200,6 +203,14 @@ class CommitmentListView(FilteredListView):
                 texts = [commitment.title, commitment.pledge_text, commitment.summary,
                          *(e.summary for e in timelines[commitment.pk])]  # fmt: skip
                 commitment.snippet = snippet(texts, terms)
+        # The rows, in Jinja2 (see config/jinja2.py): its output is escaped as it is written.
+        rows = render_to_string(
+            "commitments/list_rows.jinja",
+            {"commitments": page, "searched": context["searched"],
+             "as_of_query": as_of_context(self.request)["as_of_query"]},
+            using="jinja2",
+        )  # fmt: skip
+        context["rows"] = mark_safe(rows)  # noqa: S308
         return context
 
     def get_filterset(self, request):

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.renderers import Jinja2
 
 from .models import Provenance, SourceDocument, SourceKind
 from .search import search_sources
@@ -18,7 +19,15 @@ def check_date_order(data: dict, after: str, before: str, labels: tuple[str, str
         raise forms.ValidationError(f"“{labels[0]}” must be on or before “{labels[1]}”.")
 
 
-class SourceFilterForm(forms.Form):
+class PublicForm(forms.Form):
+    """A public page's filter form. Its widgets are rendered with Django's own widget templates
+    in their Jinja2 versions (the same HTML), which took about half the time of the Django
+    template language's for the commitments filter (3.1 against 6.6 ms, 40 options)."""
+
+    default_renderer = Jinja2()
+
+
+class SourceFilterForm(PublicForm):
     def clean(self):
         data = super().clean()
         check_date_order(

@@ -57,3 +57,18 @@ def test_production_debug_is_off_even_if_asked(production_env):
         "from django.conf import settings; print(settings.DEBUG, settings.ADMIN_URL)",
     )
     assert result.stdout.split() == ["False", "editors-desk/"], result.stderr
+
+
+def test_the_jinja2_day_month_year_filter_writes_dates_as_djangos_date_filter_does():
+    """The list's rows (Jinja2) write "j M Y" dates without Django's formatter: the same text."""
+    import datetime
+
+    from django.template.defaultfilters import date
+
+    from config.jinja2 import day_month_year
+
+    day = datetime.date(2024, 1, 1)
+    while day < datetime.date(2025, 1, 1):
+        assert day_month_year(day) == date(day, "j M Y")
+        day += datetime.timedelta(days=1)
+    assert day_month_year(None) == date(None, "j M Y") == ""

@@ -9,8 +9,13 @@ register = template.Library()
 def as_of_url(context, url: str, q: str = "") -> str:
     """`url`, with the page's `as_of` date kept when the reader chose one, and the words
     searched for (`q`) when given, so the page reached can mark them."""
+    return with_as_of(url, context.get("as_of_query"), q)
+
+
+def with_as_of(url: str, as_of_query: str, q: str = "") -> str:
+    """`as_of_url` outside a Django template: `as_of_query` is the context's (asof.as_of)."""
     searched = urlencode({"q": q[:200].strip()}) if q and q.strip() else ""
-    query = "&".join(part for part in (context.get("as_of_query"), searched) if part)
+    query = "&".join(part for part in (as_of_query, searched) if part)
     if not query:
         return url
     base, _, anchor = str(url).partition("#")

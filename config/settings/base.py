@@ -110,6 +110,13 @@ TEMPLATES = [
             ],
         },
     },
+    {  # templates/jinja2/*.jinja only, rendered by name with using="jinja2" (config/jinja2.py)
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
