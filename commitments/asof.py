@@ -107,6 +107,13 @@ class AsOfMiddleware:
         return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
 
 
+def as_of_query(request) -> str:
+    """ "as_of=YYYY-MM-DD" when the reader chose the date (links keep it), else ""."""
+    if not getattr(request, "as_of_given", False):
+        return ""
+    return f"{PARAM}={request.as_of.isoformat()}"
+
+
 def as_of(request):
     """Template context: `as_of` (the date shown), `as_of_given`, `as_of_query`, `today`."""
     day = getattr(request, "as_of", None)
@@ -123,6 +130,6 @@ def as_of(request):
         "as_of_kept_params": kept,
         "as_of": day,
         "as_of_given": given,
-        "as_of_query": f"{PARAM}={day.isoformat()}" if given else "",
+        "as_of_query": as_of_query(request),
         "today": getattr(request, "today", None) or timezone.localdate(),
     }

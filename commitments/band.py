@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -35,18 +34,6 @@ PATTERNS = """<defs>
 <pattern id="band-lines" width="8" height="6" patternUnits="userSpaceOnUse"><rect width="8" height="2" fill="#fff" fill-opacity=".55"/></pattern>
 <pattern id="band-waves" width="12" height="8" patternUnits="userSpaceOnUse"><path d="M0 4Q3 0 6 4T12 4" fill="none" stroke="#000" stroke-opacity=".35"/></pattern>
 </defs>"""
-
-
-class Event(NamedTuple):
-    """What a band reads of an event (an Announcement has these attributes too), as a list
-    page reads it: plain values, no model instance."""
-
-    pk: int
-    commitment_id: int
-    date: datetime.date
-    new_status: str
-    new_deadline: datetime.date | None
-    summary: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import date as Date
+from typing import NamedTuple
 
 from concurrency.fields import IntegerVersionField
 from django.core.exceptions import ValidationError
@@ -723,20 +724,30 @@ class CommitmentLink(models.Model):
         return self.from_commitment.is_public and self.to_commitment.is_public
 
 
+class BandEvent(NamedTuple):
+    """What a small band (commitments.band) reads of an event, as a list page reads it: plain
+    values, no model instance (an Announcement has these attributes too)."""
+
+    pk: int
+    commitment_id: int
+    date: Date
+    new_status: str
+    new_deadline: Date | None
+    summary: str = ""
+
+
 class AnnouncementQuerySet(models.QuerySet):
     def evidenced(self):
         """Announcements backed by at least one citation: the only ones the public rule uses."""
         return self.filter(Exists(Citation.objects.filter(announcement=OuterRef("pk"))))
 
     def band_events(self, *, summaries: bool = False) -> list:
-        """The rows as the small bands read them: `band.Event` tuples, not model instances (a
+        """The rows as the small bands read them: `BandEvent` tuples, not model instances (a
         list page of fifty commitments reads some five hundred); `summaries` also reads each
         event's summary (else "")."""
-        from .band import Event
-
         summary = "summary" if summaries else Value("")
         fields = ("pk", "commitment_id", "date", "new_status", "new_deadline")
-        return [Event(*row) for row in self.values_list(*fields, summary)]
+        return [BandEvent(*row) for row in self.values_list(*fields, summary)]
 
     def public(self, on: Date):
         """The events shown on `on`: evidenced, dated by then, of a commitment with a page."""

@@ -14,7 +14,7 @@ from sources.text import normalise, snippet
 
 from . import band
 from . import changes as changes_module
-from .asof import as_of as as_of_context
+from .asof import as_of_query
 from .changes import changes_range
 from .exports import DATASETS, filename, make_filterset, site_origin, sql_stream, stream
 from .exports.workbook import CONTENT_TYPE as WORKBOOK_TYPE
@@ -207,7 +207,7 @@ class CommitmentListView(FilteredListView):
         rows = render_to_string(
             "commitments/list_rows.jinja",
             {"commitments": page, "searched": context["searched"],
-             "as_of_query": as_of_context(self.request)["as_of_query"]},
+             "as_of_query": as_of_query(self.request)},
             using="jinja2",
         )  # fmt: skip
         context["rows"] = mark_safe(rows)  # noqa: S308
