@@ -1,7 +1,11 @@
 """Whole-page caching for the public site, keyed by the data's version.
 
-Every public page is a pure function of the database, the address (path, query string, host)
-and today's date. `DataVersion` holds one number that every save or delete of a public model
+Every public page is a pure function of the database, the address (path, host and the
+parameters the page understands) and today's date. A page sees only the parameters it declares
+(`cached_page(view, params=...)`, plus as_of, which every page takes), in sorted order: any
+other parameter (`?utm_source=…`, a random cache-buster) is dropped before the view runs, so
+the page and its cache key are the same with or without it, and reordered parameters hit the
+same entry. `DataVersion` holds one number that every save or delete of a public model
 increases, in the same transaction as the change; a cached page is stored under the version it
 was rendered from, so a change makes every older page unreachable at once, in every server
 process, whatever cache backend is configured. `PUBLIC_PAGE_CACHE_SECONDS` (default 600) bounds
@@ -14,8 +18,9 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 
+from .asof import PARAM
 from .models import DataVersion
 
 
@@ -25,16 +30,31 @@ def bump_version(**kwargs) -> None:
         DataVersion.objects.get_or_create(pk=DataVersion.SINGLETON, defaults={"number": 1})
 
 
+def understood(query: QueryDict, names: frozenset[str]) -> QueryDict:
+    """The parameters of `query` named in `names`, keys in sorted order (each key's values in
+    the order given); every other parameter dropped."""
+    kept = QueryDict(mutable=True)
+    for key in sorted(set(query) & names):
+        kept.setlist(key, query.getlist(key))
+    kept._mutable = False
+    return kept
+
+
 def _key(request, version: int) -> str:
-    raw = f"{version}|{request.today.isoformat()}|{request.build_absolute_uri()}"
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{request.GET.urlencode()}"
+    raw = f"{version}|{request.today.isoformat()}|{address}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_page(view):
-    """Serve a GET of `view` from the cache while the data and the date are unchanged."""
+def cached_page(view, params=()):
+    """Serve a GET of `view` from the cache while the data and the date are unchanged. The view
+    sees only the parameters in `params` (and as_of), whether the cache is on or not."""
+    names = frozenset(params) | {PARAM}
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        request.GET = understood(request.GET, names)
+        request.META["QUERY_STRING"] = request.GET.urlencode()
         timeout = getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 600)
         if request.method not in ("GET", "HEAD") or not timeout:
             return view(request, *args, **kwargs)

@@ -2,12 +2,22 @@ from django.urls import path
 
 from . import feeds, views
 from .cache import cached_page
+from .changes import ChangesForm
 from .decorators import read_only
+from .filters import CommitmentFilter
 
 app_name = "commitments"
 urlpatterns = [
     path("", read_only(cached_page(views.HomeView.as_view())), name="home"),
-    path("commitments/", read_only(cached_page(views.CommitmentListView.as_view())), name="list"),
+    path(
+        "commitments/",
+        read_only(
+            cached_page(
+                views.CommitmentListView.as_view(), params=[*CommitmentFilter.base_filters, "page"]
+            )
+        ),
+        name="list",
+    ),
     path(
         "commitments/<slug:slug>/",
         read_only(cached_page(views.CommitmentDetailView.as_view())),
@@ -18,7 +28,11 @@ urlpatterns = [
     path("export/changes.xlsx", read_only(views.changes_xlsx), name="changes_xlsx"),
     path("export/<slug:dataset>.xlsx", read_only(views.export_xlsx), name="export_xlsx"),
     path("export/<slug:dataset>.csv", read_only(views.export_csv), name="export"),
-    path("changes/", read_only(cached_page(views.changes_view)), name="changes"),
+    path(
+        "changes/",
+        read_only(cached_page(views.changes_view, params=ChangesForm.base_fields)),
+        name="changes",
+    ),
     path(
         "corrections/",
         read_only(cached_page(views.CorrectionsView.as_view())),
