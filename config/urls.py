@@ -5,10 +5,6 @@ from django.urls import include, path
 from commitments.decorators import read_only
 from commitments.views import healthz
 
-admin.site.site_header = "Grooming-gangs commitments tracker: editors"
-admin.site.site_title = "Tracker admin"
-admin.site.index_title = "Edit the record"
-
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz/", read_only(healthz), name="healthz"),

@@ -71,6 +71,7 @@ def staff(editor, reviewer, superuser=OK):
 
 
 EVERYONE = staff(OK, OK)
+SUPERUSER_APPS = ("axes", "otp_totp", "otp_static")
 NOBODY_BUT_SUPERUSER = staff(DENIED, DENIED)
 
 
@@ -111,7 +112,19 @@ def matrix(rows) -> dict[str, dict]:
         url("commitments_bill_delete", rows["bill"].pk): NOBODY_BUT_SUPERUSER,
         # Citations come only through drafts.
         url("commitments_citation_add"): NOBODY_BUT_SUPERUSER,
+        # Everyone on the staff sets up their own two-factor sign-in.
+        url("two_factor"): EVERYONE,
+        # Sign-in records (django-axes) and two-factor devices: the superuser's alone; sign-in
+        # records are made by sign-ins, never by hand.
+        url("axes_accessattempt_add"): staff(DENIED, DENIED, DENIED),
+        url("axes_accessfailurelog_add"): staff(DENIED, DENIED, DENIED),
+        url("axes_accesslog_add"): staff(DENIED, DENIED, DENIED),
     }
+    for model in admin.site._registry:
+        if model._meta.app_label in SUPERUSER_APPS:
+            label = f"{model._meta.app_label}_{model._meta.model_name}"
+            expected.setdefault(url(f"{label}_changelist"), NOBODY_BUT_SUPERUSER)
+            expected.setdefault(url(f"{label}_add"), NOBODY_BUT_SUPERUSER)
     objects = {
         "commitment": rows["public"],
         "announcement": rows["public_event"],
@@ -126,7 +139,7 @@ def matrix(rows) -> dict[str, dict]:
     }
     for model, model_admin in admin.site._registry.items():
         label = f"{model._meta.app_label}_{model._meta.model_name}"
-        if model._meta.app_label == "auth":
+        if model._meta.app_label in ("auth", *SUPERUSER_APPS):
             continue
         expected.setdefault(url(f"{label}_changelist"), EVERYONE)
         if model._meta.model_name not in ("citation",):

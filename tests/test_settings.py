@@ -59,6 +59,27 @@ def test_production_debug_is_off_even_if_asked(production_env):
     assert result.stdout.split() == ["False", "editors-desk/"], result.stderr
 
 
+def test_production_requires_two_factor_reads_admins_and_starts_sentry(production_env):
+    production_env.update(
+        {
+            "ADMINS": "Duty editor <duty@example.org>, ops@example.org",
+            # A DSN on a closed local port: the client starts; nothing is sent unless an error is.
+            "SENTRY_DSN": "http://publickey@127.0.0.1:9/1",
+        }
+    )
+    script = (
+        "import sentry_sdk; from django.conf import settings; "
+        "print(settings.TWO_FACTOR_REQUIRED, settings.TRUSTED_PROXY_COUNT, "
+        "settings.LOGGING['handlers']['console']['formatter'], "
+        "sentry_sdk.get_client().is_active()); "
+        "print(settings.ADMINS)"
+    )
+    result = run_with(production_env, "shell", "--no-imports", "-c", script)
+    first, second = result.stdout.strip().splitlines()
+    assert first.split() == ["True", "1", "json", "True"], result.stderr
+    assert second == "[('Duty editor', 'duty@example.org'), ('', 'ops@example.org')]"
+
+
 def test_the_jinja2_day_month_year_filter_writes_dates_as_djangos_date_filter_does():
     """The list's rows (Jinja2) write "j M Y" dates without Django's formatter: the same text."""
     import datetime

@@ -1,8 +1,12 @@
 """Settings shared by every environment. Values that differ come from environment variables."""
 
+import datetime
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
+import sentry_sdk
+from sentry_sdk.integrations.django import DjangoIntegration
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -57,7 +61,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.TrackerAdminConfig",  # django.contrib.admin, with accounts.site as admin.site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,6 +70,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "django_guid",
+    "accounts",
     "simple_history",
     "concurrency",
     "sources",
@@ -75,17 +85,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",  # the request id, on every log line
+    "accounts.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "accounts.headers.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "commitments.asof.AsOfMiddleware",
     "commitments.errors.WriteConflictMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 # Public pages are cached whole, keyed by the data's version (commitments.cache). The default
@@ -121,7 +137,10 @@ TEMPLATES = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -142,12 +161,148 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# -- sign-in ---------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out user or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (django-axes, in the database, so every app server sees it): after AXES_FAILURE_LIMIT
+# wrong passwords for one username, or from one address, that username or address is refused
+# for AXES_COOLOFF_MINUTES; each failure is logged and listed in the admin (Access attempts).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = True
+AXES_SENSITIVE_PARAMETERS = []  # log lines name the username and the address (never a password)
+
+
+def client_address(proxies: int) -> dict:
+    """How django-axes finds the client's address behind `proxies` proxies, each of which
+    appends the address it saw to X-Forwarded-For (nginx's $proxy_add_x_forwarded_for): the
+    entry `proxies` from the right, since anything to its left the client may have written.
+    With no proxy, REMOTE_ADDR alone (the header is then only the client's own words)."""
+    if not proxies:
+        return {
+            "AXES_IPWARE_PROXY_COUNT": None,
+            "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",),
+        }
+    return {
+        "AXES_IPWARE_PROXY_COUNT": proxies - 1,  # ipware counts the proxies after the client
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+        # Not strict: a header with more entries than proxies (the client wrote some) still
+        # gives the one the proxies vouch for; strict ipware would fall back to REMOTE_ADDR,
+        # the proxy's own address, and one attacker would lock out every editor.
+        "IPWARE_STRICT": False,
+    }
+
+
+# TRUSTED_PROXY_COUNT: the proxies in front of the app servers (production: the TLS proxy, 1).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+vars().update(client_address(TRUSTED_PROXY_COUNT))
+# Two-factor sign-in (django-otp, TOTP apps and recovery codes: accounts): required of
+# superusers and Reviewers when TWO_FACTOR_REQUIRED (production's default), optional otherwise.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Grooming-gangs tracker")
+# Only staff have sessions (the public site keeps none). A session ends after
+# STAFF_IDLE_MINUTES without a request: every request moves its expiry on.
+SESSION_COOKIE_AGE = 60 * env.int("STAFF_IDLE_MINUTES", default=30)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# -- headers -------------------------------------------------------------------------------
+# The public site runs no script and loads nothing from elsewhere; the admin only its own
+# scripts and styles (accounts.headers).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'none'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],  # the admin's related-object pop-ups
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture",
+        "encrypted-media", "fullscreen", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# -- errors and logs -----------------------------------------------------------------------
+# ADMINS: "Name <address>, ..." (mail on every server error, through EMAIL_URL).
+ADMINS = getaddresses([env.str("ADMINS", default="")])
+ADMINS = [(name, address) for name, address in ADMINS if address]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default="tracker@localhost")
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, ... (django-environ)
+# Every log line carries the request's id (X-Request-ID from the proxy, or a new one, sent
+# back in the response): one JSON object per line with LOG_FORMAT=json (production).
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "RETURN_HEADER": True, "VALIDATE_GUID": False}
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(correlation_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(correlation_id)s %(message)s",
+            "rename_fields": {"correlation_id": "request_id", "levelname": "level"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.request": {"handlers": ["console", "mail_admins"], "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},  # failures
+    },
 }
+# Optional error tracking: Sentry's official SDK when SENTRY_DSN is set (no personal data).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 # Optimistic locking (django-concurrency): a stale edit is refused, never silently applied.
 CONCURRENCY_HANDLER409 = "concurrency.views.conflict"

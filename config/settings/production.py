@@ -1,7 +1,7 @@
 """Production settings: fail closed. No default secret key, no debug, HTTPS only."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, STORAGES, env
+from .base import DATABASES, LOGGING, STORAGES, client_address, env
 
 DEBUG = False
 # No default: without SECRET_KEY the process refuses to start (ImproperlyConfigured).
@@ -28,3 +28,10 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Sign-in: a second factor for superusers and Reviewers; the TLS proxy adds the client's
+# address to X-Forwarded-For (set TRUSTED_PROXY_COUNT to the number of proxies in front).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+vars().update(client_address(TRUSTED_PROXY_COUNT))
+LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")
