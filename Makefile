@@ -72,6 +72,18 @@ check: install ## Django system checks and the migrations check
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+BACKUP_FILE ?=
+.PHONY: backup restore restore-drill
+backup: install ## Back up the database (DATABASE_URL, else db.sqlite3) to backups/ or $BACKUP_FILE
+	$(PY) manage.py backup $(if $(BACKUP_FILE),--output "$(BACKUP_FILE)")
+
+restore: install ## Restore BACKUP_FILE=... into the database (REPLACE=1 to overwrite data)
+	@test -n "$(BACKUP_FILE)" || { echo "Usage: make restore BACKUP_FILE=backups/....backup [REPLACE=1]"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP_FILE)" $(if $(REPLACE),--replace)
+
+restore-drill: install ## Back up, restore into a new database, compare, verify, serve it
+	$(PY) -m ops.restore_drill
+
 .PHONY: csv-check
 csv-check: install ## Open every CSV export in LibreOffice (installed if missing); fail on any formula
 	$(PY) tools/csv_formula_check.py

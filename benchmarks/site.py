@@ -30,13 +30,10 @@ sends `X-Forwarded-Proto: https`, as the TLS proxy in front of gunicorn would.
 import argparse
 import datetime
 import hashlib
-import http.client
 import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -51,13 +48,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._postgres import create_database  # noqa: E402
 from benchmarks._results import note, record  # noqa: E402
+from ops.serving import HEADERS, Gunicorn, free_port, get  # noqa: E402, F401 (exports.py too)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/tracker_bench_site"
 SETTINGS = "benchmarks.site_settings"  # config.settings.production, static files collected
 SEARCH_WORD = "Beaconport"  # a made-up town: in a small fraction of the generated text
-# The production settings redirect plain HTTP to HTTPS unless a proxy says the request was
-# HTTPS (SECURE_PROXY_SSL_HEADER); the client says so, as the proxy in front of gunicorn would.
-HEADERS = {"X-Forwarded-Proto": "https", "Connection": "close"}
 BATCH = 5000
 FIRST_DAY = datetime.date(2024, 1, 1)
 LAST_DAY = datetime.date(2026, 10, 31)
@@ -446,69 +441,6 @@ def prepare_data(size: Size, regenerate: bool) -> str:
 
 
 # --- Serving -----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(port: int, path: str, timeout: float = 60) -> tuple[int, bytes]:
-    """One GET on a new connection; the status and body (status 0: no HTTP answer)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers=HEADERS)
-        response = conn.getresponse()
-        return response.status, response.read()
-    except (OSError, http.client.HTTPException):
-        return 0, b""
-    finally:
-        conn.close()
-
-
-class Gunicorn:
-    def __init__(self, env: dict[str, str], workers: int, log: Path, probe: str):
-        self.port = free_port()
-        self.log, self.probe = log, probe
-        binary = Path(sys.executable).with_name("gunicorn")
-        if not binary.exists():
-            binary = ROOT / ".venv" / "bin" / "gunicorn"
-        self.command = [
-            str(binary), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(workers), "--error-logfile", str(log), "--no-control-socket",
-        ]  # fmt: skip
-        self.env = env
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> "Gunicorn":
-        self.process = subprocess.Popen(  # noqa: S603  (our own command line)
-            self.command, cwd=ROOT, env=self.env, start_new_session=True
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.fail(f"gunicorn exited with status {self.process.returncode}")
-            if get(self.port, self.probe, timeout=5)[0]:  # any HTTP answer
-                return self
-            time.sleep(0.2)
-        self.fail("gunicorn did not answer within 60 s")
-        return self
-
-    def fail(self, message: str) -> None:
-        self.__exit__()
-        tail = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
-        sys.exit(f"{message}\n{tail}")
-
-    def __exit__(self, *exc) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 # --- Measuring ---------------------------------------------------------------------------

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "axes",
     "django_guid",
     "accounts",
+    "ops",
     "simple_history",
     "concurrency",
     "sources",
@@ -291,6 +292,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console", "mail_admins"], "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},  # failures
+        "django_guid": {"level": "WARNING"},  # not a line per request saying it made an id
     },
 }
 # Optional error tracking: Sentry's official SDK when SENTRY_DSN is set (no personal data).

@@ -1,7 +1,7 @@
 """Production settings: fail closed. No default secret key, no debug, HTTPS only."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, LOGGING, STORAGES, client_address, env
+from .base import BASE_DIR, DATABASES, LOGGING, STORAGES, client_address, env
 
 DEBUG = False
 # No default: without SECRET_KEY the process refuses to start (ImproperlyConfigured).
@@ -35,3 +35,5 @@ TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
 vars().update(client_address(TRUSTED_PROXY_COUNT))
 LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")
+# Where `collectstatic` writes (and WhiteNoise serves from).
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
