@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     default = True
     name = "accounts"
 
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy checks)
+
 
 class TrackerAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the tracker's own site (accounts.site.TrackerAdminSite) as

@@ -93,3 +93,10 @@ def test_the_jinja2_day_month_year_filter_writes_dates_as_djangos_date_filter_do
         assert day_month_year(day) == date(day, "j M Y")
         day += datetime.timedelta(days=1)
     assert day_month_year(None) == date(None, "j M Y") == ""
+
+
+def test_check_deploy_warns_while_the_admin_is_at_the_default_address(production_env):
+    del production_env["ADMIN_URL"]
+    result = run_with(production_env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stderr + result.stdout

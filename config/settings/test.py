@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, TEMPLATES
+from .base import DATABASES, LOGGING, TEMPLATES
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c"  # noqa: S105
@@ -20,6 +20,9 @@ WHITENOISE_USE_FINDERS = True
 # Whole-page caching is tested on its own (tests/commitments/test_cache.py); elsewhere every
 # request renders.
 PUBLIC_PAGE_CACHE_SECONDS = 0
+# No log line per request (tests/test_security.py turns it on where it tests it): pytest keeps
+# and formats every record, which cost the suite about a tenth of its time.
+LOGGING["loggers"]["tracker.request"] = {"level": "WARNING"}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not SQLite's shared in-memory database: threads in the concurrency tests then
