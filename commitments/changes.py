@@ -168,6 +168,8 @@ def page_path() -> str:
 class ChangesForm(PublicForm):
     """The range of /changes/: `from` and `to`, ISO dates, `to` no later than today."""
 
+    PARAMS = ("from", "to")  # the page's query parameters (commitments.cache keeps only these)
+
     start = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -30,7 +30,7 @@ urlpatterns = [
     path("export/<slug:dataset>.csv", read_only(views.export_csv), name="export"),
     path(
         "changes/",
-        read_only(cached_page(views.changes_view, params=ChangesForm.base_fields)),
+        read_only(cached_page(views.changes_view, params=ChangesForm.PARAMS)),
         name="changes",
     ),
     path(
