@@ -367,3 +367,8 @@ def _filter(spec):
 def _formatter(spec):
     options = {k: v for k, v in spec.items() if k not in ("()", "format")}
     return import_string(spec["()"])(spec["format"], **options)
+
+
+def test_the_admin_index_links_to_the_two_factor_page(client, editor):
+    client.force_login(editor)
+    assert f'href="{TWO_FACTOR}"' in client.get(INDEX).content.decode()
